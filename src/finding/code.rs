@@ -1,0 +1,217 @@
+//! The table of finding codes. Codes are stable: once published a code keeps
+//! its meaning, so CI configurations and SARIF history can rely on them.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+use super::Severity;
+
+/// Everything a renderer or the docs need to know about a code.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeInfo {
+    /// `OKP012`.
+    pub id: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// Short title, e.g. "unknown key".
+    pub title: &'static str,
+    /// One or two sentences for the docs and SARIF rule help.
+    pub description: &'static str,
+}
+
+macro_rules! codes {
+    ($( $variant:ident = $id:literal, $severity:ident, $title:literal, $description:literal; )*) => {
+        /// A finding code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $( #[doc = $title] $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in numeric order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code's table entry.
+            pub const fn info(self) -> CodeInfo {
+                match self {
+                    $( Code::$variant => CodeInfo {
+                        id: $id,
+                        severity: Severity::$severity,
+                        title: $title,
+                        description: $description,
+                    }, )*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    // Reading files.
+    PathNotFound = "OKP001", Error, "path not found or unreadable",
+        "The manifest path given on the command line, or a file under it, cannot be read.";
+    NotUtf8 = "OKP002", Error, "file is not UTF-8",
+        "Manifest files must be UTF-8 text; the position of the first invalid byte is shown.";
+    YamlSyntax = "OKP003", Error, "YAML syntax error",
+        "The file is not well-formed YAML.";
+    DuplicateKey = "OKP004", Error, "duplicate key",
+        "A YAML mapping repeats a key; YAML forbids it and the second value would silently win elsewhere.";
+    YamlLimits = "OKP005", Error, "YAML resource limit exceeded",
+        "The file exceeds a safety limit (alias expansion, nesting depth, node count); this guards against alias bombs.";
+    EmptyFile = "OKP006", Error, "empty manifest file",
+        "The file contains no YAML document (only whitespace or comments).";
+    MultipleDocuments = "OKP007", Error, "several YAML documents in one file",
+        "A manifest file holds one YAML document; split `---`-separated documents into separate files.";
+    NoManifests = "OKP008", Error, "no manifest files",
+        "The directory contains no `*.yaml` or `*.yml` files.";
+    // Schema.
+    UnknownKey = "OKP010", Error, "unknown key",
+        "The key is not part of the manifest format at this place. Keys are spelled as the Okta API spells them.";
+    WrongType = "OKP011", Error, "wrong type",
+        "The value has the wrong YAML type (e.g. a list where a mapping is expected).";
+    InvalidValue = "OKP012", Error, "invalid value",
+        "The value is not one of the values Okta accepts here (enum values are spelled exactly as in the Okta API).";
+    MissingKey = "OKP013", Error, "missing required key",
+        "A key that must be present is missing.";
+    OutOfRange = "OKP014", Error, "value out of range",
+        "A number, string length or list size is outside the bounds Okta accepts.";
+    SchemaViolation = "OKP015", Error, "schema violation",
+        "The value does not match the JSON Schema (`schema/oktapol.schema.json`).";
+    // Identity and order.
+    DuplicatePolicyName = "OKP100", Error, "duplicate policy name",
+        "Policies are identified by (kind, name); two policies of one kind share a name.";
+    DuplicateRuleName = "OKP101", Error, "duplicate rule name",
+        "Rules are identified by (policy, name); two rules of one policy share a name.";
+    DuplicatePriority = "OKP102", Error, "duplicate priority",
+        "Explicit `priority:` values are sort keys and must be unique within a kind (policies) or a policy (rules).";
+    SplitKindWithoutPriority = "OKP103", Error, "kind split across files without priorities",
+        "When the policies of one kind are spread over several files, their order is only defined by `priority:`, so every policy of that kind needs one.";
+    DefaultPolicyPlacement = "OKP104", Error, "default policy misplaced",
+        "A kind has at most one default policy, and it is evaluated last: it must be the last policy of its kind.";
+    DefaultRulePlacement = "OKP105", Error, "default rule misplaced",
+        "A policy has at most one default rule, and it must be its last rule.";
+    DefaultWithConditions = "OKP106", Error, "default object with conditions",
+        "Okta's default policies and default rules apply unconditionally; they cannot carry conditions.";
+    DefaultRenamed = "OKP107", Error, "default object renamed",
+        "The names of Okta's default policies and rules are Okta's; `renamedFrom` cannot be used on them.";
+    DefaultRuleOutsideDefaultPolicy = "OKP108", Error, "default rule in a non-default policy",
+        "In the v1 kinds (sign-on, password, MFA enrollment, authorization server) only the default policy has a default rule.";
+    InvalidRename = "OKP109", Error, "invalid rename",
+        "`renamedFrom` must differ from the new name, and two objects cannot be renamed from the same old name or to a name that another object keeps.";
+    ReadOnlyObject = "OKP110", Error, "read-only object changed",
+        "Okta does not allow this object to be changed (e.g. the IdP discovery and MFA enrollment default rules).";
+    ReadOnlyField = "OKP111", Error, "read-only field set",
+        "Okta does not allow this field to be changed on this object (e.g. session lifetime and persistent cookie on the sign-on default rule).";
+    DefaultStatus = "OKP112", Error, "default object deactivated",
+        "Okta's default policies and default rules are always active.";
+    AppMappedTwice = "OKP113", Error, "app mapped to two policies",
+        "An app has exactly one policy of each app-mapped kind; it is listed under two policies of the same kind.";
+    SingletonKind = "OKP114", Error, "too many policies of a single-policy kind",
+        "Okta has exactly one policy of this kind (IdP discovery, entity risk, post-auth session); it cannot be created.";
+    DuplicateServer = "OKP115", Error, "authorization server listed twice",
+        "An authorization server appears twice under `authorizationServers`; list its policies once.";
+    // Kind-specific rules.
+    IdpProviderLimit = "OKP120", Error, "too many IdP discovery providers",
+        "An IdP discovery rule routes to at most 10 identity providers.";
+    IdpProviderTypeRepeated = "OKP121", Error, "repeated IdP provider type",
+        "An IdP discovery rule may route to at most one provider of each of the types AgentlessDSSO, IWA and X509.";
+    IdpSelectionMismatch = "OKP122", Error, "IdP selection type mismatch",
+        "`idpSelectionType: DYNAMIC` needs `matchCriteria` and no `providers`; `SPECIFIC` needs `providers` and no `providerExpression`.";
+    MfaSettingsModel = "OKP130", Error, "factors and authenticators mixed",
+        "An MFA enrollment policy uses either classic `factors` or Identity Engine `authenticators` settings, never both, and `settings.type` must agree.";
+    MfaDuplicateAuthenticator = "OKP131", Error, "authenticator listed twice",
+        "Each authenticator key appears once in an MFA enrollment policy's `authenticators`.";
+    MfaEnrollValue = "OKP132", Error, "enrollment value not valid for this model",
+        "The enrollment value is not valid for the settings model (factors or authenticators) the policy uses.";
+    AccessRuleLimit = "OKP140", Error, "too many rules in an access policy",
+        "An access policy holds at most 100 rules, its catch-all rule included.";
+    ProfileEnrollmentRuleCount = "OKP150", Error, "profile enrollment policy needs exactly one rule",
+        "A profile enrollment policy has exactly one rule, written with `default: true`.";
+    ProfileAttributeLimit = "OKP151", Error, "too many profile attributes",
+        "A profile enrollment rule collects at most 10 profile attributes.";
+    TargetGroupLimit = "OKP152", Error, "too many target groups",
+        "A profile enrollment rule adds new users to at most one group.";
+    ProfileEnrollmentUiSchema = "OKP153", Error, "profile enrollment form inconsistent",
+        "Profile attributes need `email` among them; `uiSchemaId` and `profileAttributes` describe the same form, and registration fields need `unknownUserAction: REGISTER`.";
+    RiskDetectionOverlap = "OKP160", Error, "risk detection types include and exclude",
+        "`riskDetectionTypes` takes `include` or `exclude`, not both.";
+    ManagedDeviceNotRegistered = "OKP161", Error, "managed device must be registered",
+        "A `device.managed: true` condition needs `device.registered: true`.";
+    UserIdentifierPatterns = "OKP162", Error, "too many user identifier patterns",
+        "A user identifier condition with a regular expression (`EXPRESSION`) or `type: ATTRIBUTE` takes exactly one pattern.";
+    NetworkZoneMissing = "OKP163", Error, "network condition inconsistent",
+        "`connection: ZONE` needs zones in `include` or `exclude`; `connection: ANYWHERE` takes none.";
+    InvalidDuration = "OKP164", Error, "invalid ISO-8601 duration",
+        "Durations such as `reauthenticateIn` and `inactivityPeriod` are ISO-8601 durations, e.g. `PT2H` or `P1D`.";
+    SessionIdleExceedsLifetime = "OKP165", Error, "session idle time exceeds lifetime",
+        "`maxSessionIdleMinutes` cannot exceed `maxSessionLifetimeMinutes` when the lifetime is limited (greater than 0).";
+    PasswordBounds = "OKP166", Error, "password settings inconsistent",
+        "Password complexity, age and lockout settings must be consistent (e.g. the required character classes fit within `minLength`).";
+    IdpConditionIds = "OKP167", Error, "identity provider condition inconsistent",
+        "`provider: SPECIFIC_IDP` needs `idpIds`; other providers take none.";
+    VerificationMethodInvalid = "OKP168", Error, "verification method inconsistent",
+        "An authentication chain needs at least one chain with authentication methods; constraints need knowledge or possession.";
+    OsExpressionMissing = "OKP169", Error, "platform condition inconsistent",
+        "An `OTHER` operating system needs an `expression`; other systems take a `version` instead.";
+    TokenLifetime = "OKP170", Error, "token lifetimes inconsistent",
+        "The refresh token window must lie between 10 minutes and 5 years and cannot be shorter than the access token lifetime.";
+    EmptyInclude = "OKP171", Error, "empty include list",
+        "An empty `include` list matches nobody; omit the condition to match everyone.";
+    RecoveryInconsistent = "OKP172", Error, "password recovery inconsistent",
+        "Self-service password reset needs at least one recovery method that is active.";
+    // Warnings: legal but risky.
+    NoMfaForEveryone = "OKP200", Warning, "sign-in without MFA for everyone",
+        "A sign-on rule allows everyone, from anywhere, without a second factor.";
+    WeakPassword = "OKP201", Warning, "weak password policy",
+        "The password policy allows passwords shorter than 8 characters or never locks accounts out.";
+    AccessOneFactorEveryone = "OKP202", Warning, "one-factor app access for everyone",
+        "An access rule allows everyone, from anywhere, with a single factor.";
+    InactiveObject = "OKP203", Warning, "inactive policy or rule",
+        "The object is INACTIVE and takes no part in evaluation; make sure that is intended.";
+    LongSession = "OKP204", Warning, "very long session",
+        "A sign-on rule keeps sessions for more than 7 days without MFA, or keeps idle sessions for more than 12 hours.";
+    PolicyWithoutRules = "OKP205", Warning, "policy without rules",
+        "A policy with no rules never applies (Okta moves on to the next policy).";
+    FactorsOnIdentityEngine = "OKP206", Warning, "classic factors settings",
+        "MFA enrollment with classic `factors` cannot govern recovery authenticators on Identity Engine; consider `authenticators` (`oktapol migrate authenticators`).";
+    UnreachableRule = "OKP207", Warning, "unreachable rule",
+        "An earlier rule of the same policy has no conditions, so this rule is never evaluated.";
+    HardwareFactorUnmapped = "OKP208", Warning, "factor without an authenticator mapping",
+        "The factor has no authenticator equivalent in Okta's migration guide; migrating this policy to authenticators needs care.";
+}
+
+impl Code {
+    /// The stable identifier, e.g. `OKP012`.
+    pub const fn id(self) -> &'static str {
+        self.info().id
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let mut seen = HashSet::new();
+        for code in Code::ALL {
+            let id = code.id();
+            assert!(seen.insert(id), "duplicate code {id}");
+            assert!(id.len() == 6 && id.starts_with("OKP"), "bad id {id}");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! oktapol: a declarative policy-as-code reconciler for Okta. Policies,
+//! rules and priorities live as YAML in git; `validate` checks them offline
+//! against a JSON Schema generated from these types plus Okta's semantic
+//! rules. Data flows one way: load → validate → (resolve → diff → plan → apply).
+
+pub mod cli;
+pub mod error;
+pub mod finding;
+pub mod manifest;
+pub mod report;
+pub mod schema;
+pub mod spelling;
+pub mod validate;

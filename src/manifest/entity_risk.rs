@@ -1,0 +1,26 @@
+//! PLACEHOLDER: EntityRisk policies (to be completed).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::policy::{manifest_policy, manifest_rule};
+
+manifest_policy! {
+    /// PLACEHOLDER
+    pub struct EntityRiskPolicy {
+        kind: EntityRisk,
+        rule: EntityRiskRule,
+    }
+}
+
+manifest_rule! {
+    /// PLACEHOLDER
+    pub struct EntityRiskRule {
+        actions: EntityRiskRuleActions,
+    }
+}
+
+/// PLACEHOLDER
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EntityRiskRuleActions {}

@@ -1,0 +1,284 @@
+//! Loading manifests: find the files (one file, or a directory searched
+//! recursively in path order), decode them, and parse each into a JSON value
+//! with YAML's safety limits on. Every failure becomes a [`Finding`] with a
+//! file, line and column; nothing here panics on any input.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_saphyr::{DuplicateKeyPolicy, MessageFormatter, UserMessageFormatter};
+use walkdir::WalkDir;
+
+use crate::finding::{Code, Finding, Location};
+
+use super::source::{FileId, Position, SourceFile, Sources, display_path};
+
+/// Files larger than this are refused before parsing.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Alias expansion beyond this many replayed events is treated as an alias bomb.
+const MAX_ALIAS_REPLAY: usize = 100_000;
+
+/// What reading the manifest path produced.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Every file found, including those that failed to parse.
+    pub sources: Sources,
+    /// The parsed document of each file that parsed, by file.
+    pub documents: Vec<(FileId, serde_json::Value)>,
+    /// Problems found while reading and parsing.
+    pub findings: Vec<Finding>,
+}
+
+/// Reads every manifest file under `path` and parses it.
+pub fn load(path: &Path) -> Loaded {
+    let mut loaded = Loaded::default();
+    let files = match discover(path) {
+        Ok(files) => files,
+        Err(finding) => {
+            loaded.findings.push(finding);
+            return loaded;
+        }
+    };
+    for file_path in files {
+        load_file(&mut loaded, file_path);
+    }
+    loaded
+}
+
+fn load_file(loaded: &mut Loaded, path: PathBuf) {
+    let bytes = fs::metadata(&path).and_then(|meta| {
+        if meta.len() > MAX_FILE_BYTES {
+            Err(std::io::Error::other(format!(
+                "file is {} bytes; the limit is {MAX_FILE_BYTES}",
+                meta.len()
+            )))
+        } else {
+            fs::read(&path)
+        }
+    });
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            let file = loaded
+                .sources
+                .add(SourceFile::new(path.clone(), String::new()));
+            loaded.findings.push(
+                Finding::new(
+                    Code::PathNotFound,
+                    Location::File { file },
+                    format!("cannot read {}: {error}", display_path(&path)),
+                )
+                .hint("check the file exists, is readable and is a regular file"),
+            );
+            return;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let file = loaded.sources.add(SourceFile::new(path, text));
+            match parse(file, &loaded.sources.get(file).text) {
+                Ok(value) => loaded.documents.push((file, value)),
+                Err(finding) => loaded.findings.push(finding),
+            }
+        }
+        Err(error) => {
+            let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+            let prefix = String::from_utf8_lossy(valid).into_owned();
+            let position = end_position(&prefix);
+            let file = loaded.sources.add(SourceFile::new(path, prefix));
+            loaded.findings.push(
+                Finding::new(
+                    Code::NotUtf8,
+                    Location::Position { file, position },
+                    "the file is not valid UTF-8 text (is it a binary file?)",
+                )
+                .hint("save the file as UTF-8, or move non-manifest files out of the manifest directory"),
+            );
+        }
+    }
+}
+
+/// The position just after `text`.
+fn end_position(text: &str) -> Position {
+    let line = text.matches('\n').count() + 1;
+    let column = text.rsplit('\n').next().map_or(0, |last| last.chars().count()) + 1;
+    Position {
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: u32::try_from(column).unwrap_or(u32::MAX),
+    }
+}
+
+/// The manifest files under `path`: the file itself, or every `*.yaml` /
+/// `*.yml` file below the directory, sorted by path.
+pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Finding> {
+    let meta = fs::metadata(path).map_err(|error| {
+        Finding::new(
+            Code::PathNotFound,
+            Location::None,
+            format!("cannot read {}: {error}", display_path(path)),
+        )
+        .hint("pass a manifest file or a directory of *.yaml files")
+    })?;
+    if meta.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    let walk = WalkDir::new(path)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        // Hidden directories (.git, .github, .oktapol) never hold manifests.
+        .filter_entry(|entry| entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.'));
+    for entry in walk {
+        let entry = entry.map_err(|error| {
+            Finding::new(
+                Code::PathNotFound,
+                Location::None,
+                format!("cannot read {}: {error}", display_path(path)),
+            )
+            .hint("check the directory's permissions")
+        })?;
+        let is_manifest = entry.file_type().is_file()
+            && entry
+                .path()
+                .extension()
+                .is_some_and(|ext| ext == "yaml" || ext == "yml");
+        if is_manifest {
+            files.push(entry.into_path());
+        }
+    }
+    if files.is_empty() {
+        return Err(Finding::new(
+            Code::NoManifests,
+            Location::None,
+            format!("no *.yaml or *.yml files under {}", display_path(path)),
+        )
+        .hint("point oktapol at a manifest file or a directory that contains manifests"));
+    }
+    Ok(files)
+}
+
+/// Parses one file's text into a JSON value.
+pub fn parse(file: FileId, text: &str) -> Result<serde_json::Value, Finding> {
+    let mut options = serde_saphyr::Options::default();
+    options.duplicate_keys = DuplicateKeyPolicy::Error;
+    options.strict_booleans = true;
+    options.with_snippet = false;
+    options.budget = Some(budget_for(text.len()));
+    options.alias_limits.max_total_replayed_events = MAX_ALIAS_REPLAY;
+    match serde_saphyr::from_str_with_options::<serde_json::Value>(text, options) {
+        Ok(serde_json::Value::Null) if is_blank(text) => Err(Finding::new(
+            Code::EmptyFile,
+            Location::Position {
+                file,
+                position: Position::START,
+            },
+            "the file is empty: it holds no YAML document",
+        )
+        .hint("add policies (e.g. `signOnPolicies: [...]`) or delete the file")),
+        Ok(value) => Ok(value),
+        Err(error) => Err(parse_finding(file, &error)),
+    }
+}
+
+fn budget_for(bytes: usize) -> serde_saphyr::Budget {
+    // Every parser event consumes at least one byte of input, so a budget
+    // proportional to the size never refuses a real file, only expansion.
+    let events = bytes.saturating_mul(2).max(1_000_000);
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_events = events;
+    budget.max_nodes = events;
+    budget.max_total_scalar_bytes = bytes.saturating_mul(2).max(1 << 20);
+    budget
+}
+
+fn is_blank(text: &str) -> bool {
+    text.lines().all(|line| {
+        let line = line.trim();
+        line.is_empty() || line.starts_with('#') || line == "---" || line == "..."
+    })
+}
+
+fn parse_finding(file: FileId, error: &serde_saphyr::Error) -> Finding {
+    let message = UserMessageFormatter.format_message(error).into_owned();
+    let position = error
+        .location()
+        .filter(|location| location.line() > 0)
+        .map_or(Position::START, |location| Position {
+            line: u32::try_from(location.line()).unwrap_or(u32::MAX),
+            column: u32::try_from(location.column()).unwrap_or(u32::MAX),
+        });
+    let location = Location::Position { file, position };
+    let lower = message.to_lowercase();
+    if lower.contains("duplicate") {
+        Finding::new(Code::DuplicateKey, location, message)
+            .hint("remove or rename one of the two keys; YAML mappings cannot repeat a key")
+    } else if lower.contains("multiple yaml documents") || lower.contains("multiple documents") {
+        Finding::new(
+            Code::MultipleDocuments,
+            location,
+            "the file holds more than one YAML document (`---` separator)",
+        )
+        .hint("put each document in its own file")
+    } else if lower.contains("budget") || lower.contains("alias") || lower.contains("limit") || lower.contains("recursion") || lower.contains("depth") {
+        Finding::new(Code::YamlLimits, location, message).hint(
+            "expand the YAML by hand instead of nesting aliases; manifests need no anchors",
+        )
+    } else {
+        Finding::new(Code::YamlSyntax, location, message)
+            .hint("fix the YAML syntax at this position (check indentation, quotes and brackets)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> Finding {
+        parse(0, text).expect_err("should fail")
+    }
+
+    fn position(finding: &Finding) -> String {
+        match &finding.location {
+            Location::Position { position, .. } => position.to_string(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn classifies_parse_failures_with_positions() {
+        let dup = err("a: 1\na: 2\n");
+        assert_eq!(dup.code, Code::DuplicateKey);
+        assert_eq!(position(&dup), "2:1");
+        let syntax = err("a: [1, 2\nb: 3\n");
+        assert_eq!(syntax.code, Code::YamlSyntax);
+        assert_eq!(position(&syntax), "2:2");
+        assert_eq!(err("").code, Code::EmptyFile);
+        assert_eq!(err("# nothing\n").code, Code::EmptyFile);
+        assert_eq!(err("a: 1\n---\nb: 2\n").code, Code::MultipleDocuments);
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..9 {
+            let prev = level - 1;
+            text.push_str(&format!(
+                "a{level}: &a{level} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+            ));
+        }
+        assert_eq!(err(&text).code, Code::YamlLimits);
+    }
+
+    #[test]
+    fn yaml_1_1_booleans_stay_strings() {
+        let value = parse(0, "a: [y, yes, no, on, true]\n").expect("parses");
+        assert_eq!(value, serde_json::json!({"a": ["y", "yes", "no", "on", true]}));
+    }
+
+    #[test]
+    fn end_position_counts_characters() {
+        assert_eq!(end_position("ab\ncé"), Position { line: 2, column: 3 });
+    }
+}
