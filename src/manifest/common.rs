@@ -244,6 +244,8 @@ pub struct PlatformOs<O> {
 /// One platform in a platform condition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+// serde would otherwise require `O: Default` for the `#[serde(default)]` fields.
+#[serde(bound(deserialize = "O: Deserialize<'de>"))]
 #[schemars(rename = "Platform_{O}")]
 pub struct Platform<O> {
     /// `ANY`, `DESKTOP`, `MOBILE` or `OTHER`.
@@ -257,6 +259,8 @@ pub struct Platform<O> {
 /// Platforms (device types and operating systems) the rule applies to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+// serde would otherwise require `O: Default` for the `#[serde(default)]` fields.
+#[serde(bound(deserialize = "O: Deserialize<'de>"))]
 #[schemars(rename = "PlatformCondition_{O}")]
 pub struct PlatformCondition<O> {
     /// Platforms matched.

@@ -74,6 +74,19 @@ fn load_file(loaded: &mut Loaded, path: PathBuf) {
             return;
         }
     };
+    add_bytes(loaded, path, bytes);
+}
+
+/// Reads in-memory files (name, content) as if they were on disk.
+pub fn load_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Loaded {
+    let mut loaded = Loaded::default();
+    for (path, bytes) in files {
+        add_bytes(&mut loaded, path, bytes);
+    }
+    loaded
+}
+
+fn add_bytes(loaded: &mut Loaded, path: PathBuf, bytes: Vec<u8>) {
     match String::from_utf8(bytes) {
         Ok(text) => {
             let file = loaded.sources.add(SourceFile::new(path, text));

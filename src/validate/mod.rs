@@ -42,11 +42,16 @@ impl Validation {
 
 /// Validates the manifest file or directory at `path`.
 pub fn validate_path(path: &Path) -> Validation {
+    validate_loaded(load::load(path))
+}
+
+/// Validates files already read into memory.
+pub fn validate_loaded(loaded: Loaded) -> Validation {
     let Loaded {
         sources,
         documents,
         mut findings,
-    } = load::load(path);
+    } = loaded;
     let schema = ManifestSchema::get();
     let mut set = ManifestSet::default();
     for (file, value) in documents {

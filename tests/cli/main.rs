@@ -1,1 +1,11 @@
+//! The single integration-test binary (ripgrep's layout): one module per
+//! area, shared helpers in `util`.
 
+mod util;
+
+// mod bad_input;
+// mod examples;
+mod loader_props;
+mod render;
+mod rules;
+mod schema_drift;

@@ -33,6 +33,9 @@ impl Item<'_> {
     fn field(&self, key: &str) -> Location {
         Location::key(self.file, format!("{}/{key}", self.pointer))
     }
+    fn value(&self, key: &str) -> Location {
+        Location::node(self.file, format!("{}/{key}", self.pointer))
+    }
 }
 
 fn policy_items<'a>(list: &'a PolicyList<'a>) -> Vec<Item<'a>> {
@@ -160,11 +163,11 @@ fn unique_names(items: &[Item<'_>], code: Code, noun: &str, scope: &str, out: &m
             Some(original) => out.push(
                 Finding::new(
                     code,
-                    item.field("name"),
+                    item.value("name"),
                     format!("{scope} has two {} named {:?}", plural(noun), item.identity.name),
                 )
                 .hint(format!("{noun} names are their identity in Okta; rename one of them"))
-                .related(original.field("name"), "first defined here"),
+                .related(original.value("name"), "first defined here"),
             ),
             None => {
                 first.insert(item.identity.name, item);
