@@ -38,7 +38,9 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check manifests against the schema and Okta's rules, offline.
-    #[command(after_help = "Examples:\n  oktapol validate policies/\n  oktapol validate --format github policies/\n  oktapol validate --format sarif policies/ > oktapol.sarif")]
+    #[command(
+        after_help = "Examples:\n  oktapol validate policies/\n  oktapol validate --format github policies/\n  oktapol validate --format sarif policies/ > oktapol.sarif"
+    )]
     Validate {
         /// A manifest file, or a directory searched recursively for *.yaml / *.yml (hidden directories are skipped).
         #[arg(default_value = ".")]
@@ -61,7 +63,9 @@ pub fn main() -> ExitCode {
         Err(error) => {
             let _ = error.print();
             return match error.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
                 _ => ExitCode::from(1),
             };
         }
@@ -80,7 +84,9 @@ fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+        }
     }
 }
 
@@ -99,7 +105,11 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
             print(&report::render(*format, &validation, style))?;
             let failed = validation.has(crate::finding::Severity::Error)
                 || (*strict && validation.has(crate::finding::Severity::Warning));
-            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Schema => {
             print(&crate::schema::render())?;
@@ -110,7 +120,10 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
 
 fn print(text: &str) -> Result<(), Error> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => Ok(()),
         // A closed pipe (`oktapol validate | head`) is not an error worth reporting.
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

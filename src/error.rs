@@ -12,7 +12,10 @@ use thiserror::Error;
 pub enum Error {
     /// Writing an output file failed.
     #[error("cannot write {}: {source}", path.display())]
-    #[diagnostic(code(oktapol::write), help("check that the directory exists and is writable"))]
+    #[diagnostic(
+        code(oktapol::write),
+        help("check that the directory exists and is writable")
+    )]
     Write {
         path: PathBuf,
         #[source]

@@ -19,7 +19,8 @@ use crate::manifest::address::{address, child_pointer};
 use crate::spelling;
 
 /// Where the published schema lives, for `$id` and editor modelines.
-pub const SCHEMA_ID: &str = "https://raw.githubusercontent.com/oktapol/oktapol/main/schema/oktapol.schema.json";
+pub const SCHEMA_ID: &str =
+    "https://raw.githubusercontent.com/oktapol/oktapol/main/schema/oktapol.schema.json";
 
 /// The manifest JSON Schema, generated from the Rust types.
 pub fn generate() -> Value {
@@ -50,7 +51,10 @@ impl Transform for NoNull {
                     object.insert("type".into(), single);
                 }
             }
-            let null_branch = |v: &Value| v.get("type") == Some(&Value::String("null".into())) && v.as_object().is_some_and(|o| o.len() == 1);
+            let null_branch = |v: &Value| {
+                v.get("type") == Some(&Value::String("null".into()))
+                    && v.as_object().is_some_and(|o| o.len() == 1)
+            };
             if let Some(Value::Array(branches)) = object.get_mut("anyOf") {
                 branches.retain(|b| !null_branch(b));
                 if branches.len() == 1 {
@@ -110,7 +114,13 @@ impl ManifestSchema {
         findings
     }
 
-    fn convert(&self, file: usize, document: &Value, error: &ValidationError<'_>, out: &mut Vec<Finding>) {
+    fn convert(
+        &self,
+        file: usize,
+        document: &Value,
+        error: &ValidationError<'_>,
+        out: &mut Vec<Finding>,
+    ) {
         let pointer = error.instance_path().as_str().to_owned();
         let at = address(document, &pointer);
         let instance = error.instance();
@@ -161,25 +171,62 @@ impl ManifestSchema {
             }
             ValidationErrorKind::Minimum { limit }
             | ValidationErrorKind::ExclusiveMinimum { limit } => {
-                out.push(out_of_range(file, &pointer, &at, &instance, &format!("at least {limit}")));
+                out.push(out_of_range(
+                    file,
+                    &pointer,
+                    &at,
+                    &instance,
+                    &format!("at least {limit}"),
+                ));
             }
             ValidationErrorKind::Maximum { limit }
             | ValidationErrorKind::ExclusiveMaximum { limit } => {
-                out.push(out_of_range(file, &pointer, &at, &instance, &format!("at most {limit}")));
+                out.push(out_of_range(
+                    file,
+                    &pointer,
+                    &at,
+                    &instance,
+                    &format!("at most {limit}"),
+                ));
             }
             ValidationErrorKind::MinLength { limit } => {
-                out.push(out_of_range(file, &pointer, &at, &instance, &format!("at least {limit} characters long")));
+                out.push(out_of_range(
+                    file,
+                    &pointer,
+                    &at,
+                    &instance,
+                    &format!("at least {limit} characters long"),
+                ));
             }
             ValidationErrorKind::MaxLength { limit } => {
-                out.push(out_of_range(file, &pointer, &at, &instance, &format!("at most {limit} characters long")));
+                out.push(out_of_range(
+                    file,
+                    &pointer,
+                    &at,
+                    &instance,
+                    &format!("at most {limit} characters long"),
+                ));
             }
             ValidationErrorKind::MinItems { limit } => {
-                out.push(out_of_range(file, &pointer, &at, &instance, &format!("a list of at least {limit} items")));
+                out.push(out_of_range(
+                    file,
+                    &pointer,
+                    &at,
+                    &instance,
+                    &format!("a list of at least {limit} items"),
+                ));
             }
             ValidationErrorKind::MaxItems { limit } => {
-                out.push(out_of_range(file, &pointer, &at, &instance, &format!("a list of at most {limit} items")));
+                out.push(out_of_range(
+                    file,
+                    &pointer,
+                    &at,
+                    &instance,
+                    &format!("a list of at most {limit} items"),
+                ));
             }
-            ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
+            ValidationErrorKind::OneOfNotValid { context }
+            | ValidationErrorKind::AnyOf { context } => {
                 match pick_branch(&pointer, &instance, context) {
                     Some(branch) => {
                         for inner in branch {
@@ -194,7 +241,10 @@ impl ManifestSchema {
                     Finding::new(
                         Code::InvalidValue,
                         Location::node(file, pointer.clone()),
-                        format!("{} is not a valid value for {at} (it must match `{pattern}`)", display_value(&instance)),
+                        format!(
+                            "{} is not a valid value for {at} (it must match `{pattern}`)",
+                            display_value(&instance)
+                        ),
                     )
                     .hint("see the field's description in schema/oktapol.schema.json"),
                 );
@@ -222,10 +272,21 @@ fn unknown_key(file: usize, pointer: &str, at: &str, key: &str, allowed: &[Strin
                 format!("remove it; keys allowed here: {}", allowed.join(", "))
             }
         });
-    Finding::new(Code::UnknownKey, location, format!("unknown key `{key}` in {at}")).hint(hint)
+    Finding::new(
+        Code::UnknownKey,
+        location,
+        format!("unknown key `{key}` in {at}"),
+    )
+    .hint(hint)
 }
 
-fn invalid_value(file: usize, pointer: &str, at: &str, instance: &Value, options: &[String]) -> Finding {
+fn invalid_value(
+    file: usize,
+    pointer: &str,
+    at: &str,
+    instance: &Value,
+    options: &[String],
+) -> Finding {
     let given = display_value(instance);
     let raw = instance.as_str().unwrap_or_default();
     let hint = spelling::value_hint(raw, options)
@@ -248,22 +309,40 @@ fn out_of_range(file: usize, pointer: &str, at: &str, instance: &Value, bound: &
     .hint(format!("change the value so that it is {bound}"))
 }
 
-fn no_branch(file: usize, pointer: &str, at: &str, instance: &Value, context: &[Vec<ValidationError<'static>>]) -> Finding {
+fn no_branch(
+    file: usize,
+    pointer: &str,
+    at: &str,
+    instance: &Value,
+    context: &[Vec<ValidationError<'static>>],
+) -> Finding {
     // When the discriminator `type` is what fails in every branch, say so.
     let tags: Vec<String> = context
         .iter()
         .flatten()
         .filter(|error| error.instance_path().as_str() == child_pointer(pointer, "type"))
         .filter_map(|error| match error.kind() {
-            ValidationErrorKind::Constant { expected_value } => expected_value.as_str().map(str::to_owned),
-            ValidationErrorKind::Enum { options } => options
-                .as_array()
-                .map(|values| values.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")),
+            ValidationErrorKind::Constant { expected_value } => {
+                expected_value.as_str().map(str::to_owned)
+            }
+            ValidationErrorKind::Enum { options } => options.as_array().map(|values| {
+                values
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }),
             _ => None,
         })
         .collect();
     if let (Some(given), false) = (instance.get("type"), tags.is_empty()) {
-        return invalid_value(file, &child_pointer(pointer, "type"), &format!("{at}.type"), given, &tags);
+        return invalid_value(
+            file,
+            &child_pointer(pointer, "type"),
+            &format!("{at}.type"),
+            given,
+            &tags,
+        );
     }
     if instance.is_object() && !tags.is_empty() {
         return Finding::new(
@@ -276,7 +355,10 @@ fn no_branch(file: usize, pointer: &str, at: &str, instance: &Value, context: &[
     Finding::new(
         Code::SchemaViolation,
         Location::node(file, pointer.to_owned()),
-        format!("{at} matches none of the allowed shapes ({})", value_phrase(instance)),
+        format!(
+            "{at} matches none of the allowed shapes ({})",
+            value_phrase(instance)
+        ),
     )
     .hint("see the field's description in schema/oktapol.schema.json")
 }
@@ -319,11 +401,15 @@ pub fn allowed_keys(schema: &Value, document: &Value, pointer: &str) -> Vec<Stri
         let token = token.replace("~1", "/").replace("~0", "~");
         node = select_branch(schema, resolve(schema, node), instance);
         let next = if let Ok(index) = token.parse::<usize>() {
-            instance.get(index).and_then(|child| node.get("items").map(|items| (items, child)))
-        } else {
             instance
-                .get(&token)
-                .and_then(|child| node.get("properties").and_then(|p| p.get(&token)).map(|s| (s, child)))
+                .get(index)
+                .and_then(|child| node.get("items").map(|items| (items, child)))
+        } else {
+            instance.get(&token).and_then(|child| {
+                node.get("properties")
+                    .and_then(|p| p.get(&token))
+                    .map(|s| (s, child))
+            })
         };
         match next {
             Some((child_schema, child)) => {
@@ -342,7 +428,11 @@ pub fn allowed_keys(schema: &Value, document: &Value, pointer: &str) -> Vec<Stri
 
 fn resolve<'s>(root: &'s Value, mut node: &'s Value) -> &'s Value {
     for _ in 0..32 {
-        match node.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+        match node
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+        {
             Some(path) => match root.pointer(path) {
                 Some(target) => node = target,
                 None => return node,
@@ -358,7 +448,9 @@ fn select_branch<'s>(root: &'s Value, node: &'s Value, instance: &Value) -> &'s 
         .get("oneOf")
         .or_else(|| node.get("anyOf"))
         .and_then(Value::as_array);
-    let Some(branches) = branches else { return node };
+    let Some(branches) = branches else {
+        return node;
+    };
     let tag = instance.get("type");
     let chosen = branches.iter().map(|b| resolve(root, b)).find(|branch| {
         let tag_schema = branch.get("properties").and_then(|p| p.get("type"));
@@ -380,7 +472,12 @@ fn did_you_mean<'a>(given: &str, candidates: &'a [String]) -> Option<&'a str> {
     let given_lower = given.to_lowercase();
     candidates
         .iter()
-        .map(|candidate| (strsim::jaro_winkler(&given_lower, &candidate.to_lowercase()), candidate))
+        .map(|candidate| {
+            (
+                strsim::jaro_winkler(&given_lower, &candidate.to_lowercase()),
+                candidate,
+            )
+        })
         .filter(|(score, _)| *score >= 0.85)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, candidate)| candidate.as_str())
@@ -426,11 +523,17 @@ fn type_phrase(kind_debug: &str) -> String {
         ("boolean", "true or false"),
         ("null", "null"),
     ] {
-        if lower.contains(needle) && !(needle == "number" && lower.contains("integer") && !lower.contains("number,")) {
+        if lower.contains(needle)
+            && !(needle == "number" && lower.contains("integer") && !lower.contains("number,"))
+        {
             names.push(phrase);
         }
     }
-    if names.is_empty() { kind_debug.to_owned() } else { names.join(" or ") }
+    if names.is_empty() {
+        kind_debug.to_owned()
+    } else {
+        names.join(" or ")
+    }
 }
 
 fn type_hint(kind_debug: &str, instance: &Value) -> String {
@@ -441,11 +544,16 @@ fn type_hint(kind_debug: &str, instance: &Value) -> String {
             "quote the value, e.g. \"2FA\" or \"123\"".to_owned()
         }
         Value::String(text) if lower.contains("boolean") => {
-            format!("write `true` or `false` (`{text}` is a string; oktapol reads YAML 1.2, where yes/no/on/off are strings)")
+            format!(
+                "write `true` or `false` (`{text}` is a string; oktapol reads YAML 1.2, where yes/no/on/off are strings)"
+            )
         }
-        Value::Array(_) if lower.contains("object") => "write a mapping (`key: value`), not a list".to_owned(),
-        Value::Object(_) if lower.contains("array") => "write a list (`- item` or `[a, b]`), not a mapping".to_owned(),
+        Value::Array(_) if lower.contains("object") => {
+            "write a mapping (`key: value`), not a list".to_owned()
+        }
+        Value::Object(_) if lower.contains("array") => {
+            "write a list (`- item` or `[a, b]`), not a mapping".to_owned()
+        }
         _ => format!("write {} here", type_phrase(kind_debug)),
     }
 }
-

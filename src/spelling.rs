@@ -5,25 +5,101 @@
 
 /// (written, API spelling, where the other spelling comes from).
 const ALIASES: &[(&str, &str, &str)] = &[
-    ("okta_voice", "okta_call", "Okta's migration guide writes okta_voice; the API's factor key is okta_call"),
-    ("security_key", "webauthn", "Okta's migration guide writes security_key; the API's authenticator key is webauthn"),
-    ("okta_phone", "phone_number", "some Okta examples write okta_phone; the API's authenticator key is phone_number"),
-    ("email", "okta_email", "Okta's migration guide writes email; the API's key is okta_email"),
-    ("sympantec_vip", "symantec_vip", "Okta's migration guide misspells it sympantec_vip"),
-    ("enrollAuthenticators", "enrollAuthenticatorTypes", "Okta's reference writes enrollAuthenticators; the API field is enrollAuthenticatorTypes"),
-    ("OSX", "MACOS", "IdP discovery rules say OSX; access policy rules say MACOS"),
-    ("MACOS", "OSX", "access policy rules say MACOS; IdP discovery rules say OSX"),
-    ("FIDO2", "WEBAUTHN", "older Okta examples write FIDO2; the API's method is WEBAUTHN"),
-    ("okta_verify", "okta_push", "under classic `factors`, Okta Verify is okta_push (push) or okta_otp (code)"),
-    ("phone_number", "okta_sms", "under classic `factors`, phone is okta_sms or okta_call"),
-    ("security_question", "okta_question", "under classic `factors`, the security question is okta_question"),
-    ("okta_question", "security_question", "under `authenticators`, the security question is security_question"),
-    ("okta_sms", "phone_number", "under `authenticators`, SMS and voice are the phone_number authenticator"),
-    ("okta_call", "phone_number", "under `authenticators`, SMS and voice are the phone_number authenticator"),
-    ("okta_push", "okta_verify", "under `authenticators`, Okta Verify push and OTP are the okta_verify authenticator"),
-    ("okta_otp", "okta_verify", "under `authenticators`, Okta Verify push and OTP are the okta_verify authenticator"),
-    ("fido_webauthn", "webauthn", "under `authenticators`, FIDO2 is the webauthn authenticator"),
-    ("fido_u2f", "webauthn", "under `authenticators`, FIDO U2F keys are the webauthn authenticator"),
+    (
+        "okta_voice",
+        "okta_call",
+        "Okta's migration guide writes okta_voice; the API's factor key is okta_call",
+    ),
+    (
+        "security_key",
+        "webauthn",
+        "Okta's migration guide writes security_key; the API's authenticator key is webauthn",
+    ),
+    (
+        "okta_phone",
+        "phone_number",
+        "some Okta examples write okta_phone; the API's authenticator key is phone_number",
+    ),
+    (
+        "email",
+        "okta_email",
+        "Okta's migration guide writes email; the API's key is okta_email",
+    ),
+    (
+        "sympantec_vip",
+        "symantec_vip",
+        "Okta's migration guide misspells it sympantec_vip",
+    ),
+    (
+        "enrollAuthenticators",
+        "enrollAuthenticatorTypes",
+        "Okta's reference writes enrollAuthenticators; the API field is enrollAuthenticatorTypes",
+    ),
+    (
+        "OSX",
+        "MACOS",
+        "IdP discovery rules say OSX; access policy rules say MACOS",
+    ),
+    (
+        "MACOS",
+        "OSX",
+        "access policy rules say MACOS; IdP discovery rules say OSX",
+    ),
+    (
+        "FIDO2",
+        "WEBAUTHN",
+        "older Okta examples write FIDO2; the API's method is WEBAUTHN",
+    ),
+    (
+        "okta_verify",
+        "okta_push",
+        "under classic `factors`, Okta Verify is okta_push (push) or okta_otp (code)",
+    ),
+    (
+        "phone_number",
+        "okta_sms",
+        "under classic `factors`, phone is okta_sms or okta_call",
+    ),
+    (
+        "security_question",
+        "okta_question",
+        "under classic `factors`, the security question is okta_question",
+    ),
+    (
+        "okta_question",
+        "security_question",
+        "under `authenticators`, the security question is security_question",
+    ),
+    (
+        "okta_sms",
+        "phone_number",
+        "under `authenticators`, SMS and voice are the phone_number authenticator",
+    ),
+    (
+        "okta_call",
+        "phone_number",
+        "under `authenticators`, SMS and voice are the phone_number authenticator",
+    ),
+    (
+        "okta_push",
+        "okta_verify",
+        "under `authenticators`, Okta Verify push and OTP are the okta_verify authenticator",
+    ),
+    (
+        "okta_otp",
+        "okta_verify",
+        "under `authenticators`, Okta Verify push and OTP are the okta_verify authenticator",
+    ),
+    (
+        "fido_webauthn",
+        "webauthn",
+        "under `authenticators`, FIDO2 is the webauthn authenticator",
+    ),
+    (
+        "fido_u2f",
+        "webauthn",
+        "under `authenticators`, FIDO U2F keys are the webauthn authenticator",
+    ),
 ];
 
 fn alias_hint(written: &str, allowed: &[String]) -> Option<String> {
@@ -44,7 +120,9 @@ pub fn value_hint(written: &str, allowed: &[String]) -> Option<String> {
         // Okta's enum values are case-sensitive; a case slip is the commonest typo.
         allowed
             .iter()
-            .find(|candidate| candidate.eq_ignore_ascii_case(written) && candidate.as_str() != written)
+            .find(|candidate| {
+                candidate.eq_ignore_ascii_case(written) && candidate.as_str() != written
+            })
             .map(|candidate| format!("write `{candidate}` (values are case-sensitive)"))
     })
 }
@@ -65,7 +143,13 @@ mod tests {
         assert!(value_hint("security_key", &keys).is_some_and(|h| h.contains("`webauthn`")));
         assert!(value_hint("okta_phone", &keys).is_some_and(|h| h.contains("`phone_number`")));
         assert!(value_hint("email", &keys).is_some_and(|h| h.contains("`okta_email`")));
-        assert!(key_hint("enrollAuthenticators", &strings(&["enrollAuthenticatorTypes"])).is_some());
+        assert!(
+            key_hint(
+                "enrollAuthenticators",
+                &strings(&["enrollAuthenticatorTypes"])
+            )
+            .is_some()
+        );
     }
 
     #[test]

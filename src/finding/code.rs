@@ -109,8 +109,6 @@ codes! {
         "An app has exactly one policy of each app-mapped kind; it is listed under two policies of the same kind.";
     SingletonKind = "OKP114", Error, "too many policies of a single-policy kind",
         "Okta has exactly one policy of this kind (IdP discovery, entity risk, post-auth session); it cannot be created.";
-    DuplicateServer = "OKP115", Error, "authorization server listed twice",
-        "An authorization server appears twice under `authorizationServers`; list its policies once.";
     // Kind-specific rules.
     IdpProviderLimit = "OKP120", Error, "too many IdP discovery providers",
         "An IdP discovery rule routes to at most 10 identity providers.";
@@ -132,8 +130,8 @@ codes! {
         "A profile enrollment rule collects at most 10 profile attributes.";
     TargetGroupLimit = "OKP152", Error, "too many target groups",
         "A profile enrollment rule adds new users to at most one group.";
-    ProfileEnrollmentUiSchema = "OKP153", Error, "profile enrollment form inconsistent",
-        "Profile attributes need `email` among them; `uiSchemaId` and `profileAttributes` describe the same form, and registration fields need `unknownUserAction: REGISTER`.";
+    ProfileEnrollmentForm = "OKP153", Error, "profile enrollment form inconsistent",
+        "A profile enrollment rule lists each profile attribute once and calls at most one pre-registration inline hook.";
     RiskDetectionOverlap = "OKP160", Error, "risk detection types include and exclude",
         "`riskDetectionTypes` takes `include` or `exclude`, not both.";
     ManagedDeviceNotRegistered = "OKP161", Error, "managed device must be registered",
@@ -141,7 +139,7 @@ codes! {
     UserIdentifierPatterns = "OKP162", Error, "too many user identifier patterns",
         "A user identifier condition with a regular expression (`EXPRESSION`) or `type: ATTRIBUTE` takes exactly one pattern.";
     NetworkZoneMissing = "OKP163", Error, "network condition inconsistent",
-        "`connection: ZONE` needs zones in `include` or `exclude`; `connection: ANYWHERE` takes none.";
+        "`connection: ZONE` needs zones in `include` or `exclude`; `connection: ANYWHERE` takes none; `ALL_ZONES` must be the only zone of its list.";
     InvalidDuration = "OKP164", Error, "invalid ISO-8601 duration",
         "Durations such as `reauthenticateIn` and `inactivityPeriod` are ISO-8601 durations, e.g. `PT2H` or `P1D`.";
     SessionIdleExceedsLifetime = "OKP165", Error, "session idle time exceeds lifetime",
@@ -151,15 +149,19 @@ codes! {
     IdpConditionIds = "OKP167", Error, "identity provider condition inconsistent",
         "`provider: SPECIFIC_IDP` needs `idpIds`; other providers take none.";
     VerificationMethodInvalid = "OKP168", Error, "verification method inconsistent",
-        "An authentication chain needs at least one chain with authentication methods; constraints need knowledge or possession.";
+        "Authentication chains: at most 5 chains of at most 3 steps, each with authentication methods, and no chain-level `reauthenticateIn` next to the method-level one. Assurance constraints: each holds `knowledge` or `possession`, and no more classes than `factorMode` allows.";
     OsExpressionMissing = "OKP169", Error, "platform condition inconsistent",
         "An `OTHER` operating system needs an `expression`; other systems take a `version` instead.";
     TokenLifetime = "OKP170", Error, "token lifetimes inconsistent",
-        "The refresh token window must lie between 10 minutes and 5 years and cannot be shorter than the access token lifetime.";
-    EmptyInclude = "OKP171", Error, "empty include list",
-        "An empty `include` list matches nobody; omit the condition to match everyone.";
+        "The refresh token window cannot be shorter than the access token lifetime.";
     RecoveryInconsistent = "OKP172", Error, "password recovery inconsistent",
-        "Self-service password reset needs at least one recovery method that is active.";
+        "Self-service password reset step-up is `required: false`, `required: true` without methods, or `required: true` with `security_question`; the `otp` method must be limited to `google_otp`.";
+    RiskActionInvalid = "OKP173", Error, "risk response action invalid",
+        "Entity risk and post-auth session rules take no action or exactly one; `RUN_WORKFLOW` needs `workflow`, other actions take none.";
+    IdpProviderReference = "OKP174", Error, "IdP provider without a reference",
+        "Every IdP discovery provider except `OKTA`, `IWA` and `AgentlessDSSO` needs the identity provider's `name` or `id`.";
+    AppOnAccountManagementPolicy = "OKP175", Error, "app mapped to the account management policy",
+        "Okta's account management policy cannot be assigned to apps, and only its rules can be changed.";
     // Warnings: legal but risky.
     NoMfaForEveryone = "OKP200", Warning, "sign-in without MFA for everyone",
         "A sign-on rule allows everyone, from anywhere, without a second factor.";
@@ -167,18 +169,10 @@ codes! {
         "The password policy allows passwords shorter than 8 characters or never locks accounts out.";
     AccessOneFactorEveryone = "OKP202", Warning, "one-factor app access for everyone",
         "An access rule allows everyone, from anywhere, with a single factor.";
-    InactiveObject = "OKP203", Warning, "inactive policy or rule",
-        "The object is INACTIVE and takes no part in evaluation; make sure that is intended.";
-    LongSession = "OKP204", Warning, "very long session",
-        "A sign-on rule keeps sessions for more than 7 days without MFA, or keeps idle sessions for more than 12 hours.";
     PolicyWithoutRules = "OKP205", Warning, "policy without rules",
         "A policy with no rules never applies (Okta moves on to the next policy).";
-    FactorsOnIdentityEngine = "OKP206", Warning, "classic factors settings",
-        "MFA enrollment with classic `factors` cannot govern recovery authenticators on Identity Engine; consider `authenticators` (`oktapol migrate authenticators`).";
     UnreachableRule = "OKP207", Warning, "unreachable rule",
         "An earlier rule of the same policy has no conditions, so this rule is never evaluated.";
-    HardwareFactorUnmapped = "OKP208", Warning, "factor without an authenticator mapping",
-        "The factor has no authenticator equivalent in Okta's migration guide; migrating this policy to authenticators needs care.";
 }
 
 impl Code {

@@ -387,7 +387,12 @@ mod tests {
     use super::*;
 
     fn verification_method(rule: &AccessRule) -> Option<&VerificationMethod> {
-        rule.actions.as_ref()?.app_sign_on.as_ref()?.verification_method.as_ref()
+        rule.actions
+            .as_ref()?
+            .app_sign_on
+            .as_ref()?
+            .verification_method
+            .as_ref()
     }
 
     #[test]
@@ -440,8 +445,12 @@ mod tests {
                       "verificationMethod": { "type": "ASSURANCE", "factorMode": "1FA", "reauthenticateIn": "PT43800H" } } } }
             ]
         }))?;
-        let Some(VerificationMethod::Assurance(assurance)) = policy.rules.first().and_then(verification_method) else {
-            return Err(serde::de::Error::custom("the first rule's method is not ASSURANCE"));
+        let Some(VerificationMethod::Assurance(assurance)) =
+            policy.rules.first().and_then(verification_method)
+        else {
+            return Err(serde::de::Error::custom(
+                "the first rule's method is not ASSURANCE",
+            ));
         };
         let knowledge_types = assurance
             .constraints
@@ -450,14 +459,21 @@ mod tests {
             .and_then(|constraint| constraint.knowledge.as_ref())
             .and_then(|knowledge| knowledge.types.clone());
         assert_eq!(knowledge_types, Some(vec![AuthenticatorType::Password]));
-        let Some(VerificationMethod::AuthMethodChain(chain)) = policy.rules.get(1).and_then(verification_method) else {
-            return Err(serde::de::Error::custom("the second rule's method is not AUTH_METHOD_CHAIN"));
+        let Some(VerificationMethod::AuthMethodChain(chain)) =
+            policy.rules.get(1).and_then(verification_method)
+        else {
+            return Err(serde::de::Error::custom(
+                "the second rule's method is not AUTH_METHOD_CHAIN",
+            ));
         };
         assert_eq!(chain.chains.as_ref().map(Vec::len), Some(1));
         // The tag survives a round trip, and constraint values are written in Okta's wire case.
         let written = serde_json::to_value(policy.rules.first().and_then(verification_method))?;
         assert_eq!(written["type"], "ASSURANCE");
-        assert_eq!(written["constraints"][0]["possession"]["methods"], json!(["signed_nonce", "webauthn"]));
+        assert_eq!(
+            written["constraints"][0]["possession"]["methods"],
+            json!(["signed_nonce", "webauthn"])
+        );
         Ok(())
     }
 
@@ -480,7 +496,14 @@ mod tests {
                                   "possession": { "methods": ["push"], "userPresence": "REQUIRED" } }]
             } } }
         });
-        assert!(validator.is_valid(&rule), "{:?}", validator.iter_errors(&rule).map(|e| e.to_string()).collect::<Vec<_>>());
+        assert!(
+            validator.is_valid(&rule),
+            "{:?}",
+            validator
+                .iter_errors(&rule)
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+        );
         let typo = json!({ "name": "r", "actions": { "appSignOn": { "verificationMethod": {
             "type": "ASSURANCE", "factorMod": "2FA" } } } });
         assert!(!validator.is_valid(&typo));

@@ -13,7 +13,10 @@ pub fn address(document: &Value, pointer: &str) -> String {
         let token = token.replace("~1", "/").replace("~0", "~");
         match node {
             Some(Value::Array(items)) => {
-                let item = token.parse::<usize>().ok().and_then(|index| items.get(index));
+                let item = token
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|index| items.get(index));
                 match item.and_then(item_label) {
                     Some(label) => out.push_str(&format!("[{label:?}]")),
                     None => out.push_str(&format!("[{token}]")),
@@ -56,8 +59,14 @@ mod tests {
     #[test]
     fn names_list_items_by_name() {
         let doc = json!({"signOnPolicies": [{"name": "A", "rules": [{"name": "R1"}, {}]}]});
-        assert_eq!(address(&doc, "/signOnPolicies/0/rules/0/actions"), r#"signOnPolicies["A"].rules["R1"].actions"#);
-        assert_eq!(address(&doc, "/signOnPolicies/0/rules/1"), r#"signOnPolicies["A"].rules[1]"#);
+        assert_eq!(
+            address(&doc, "/signOnPolicies/0/rules/0/actions"),
+            r#"signOnPolicies["A"].rules["R1"].actions"#
+        );
+        assert_eq!(
+            address(&doc, "/signOnPolicies/0/rules/1"),
+            r#"signOnPolicies["A"].rules[1]"#
+        );
         assert_eq!(address(&doc, ""), "the top level of the file");
     }
 

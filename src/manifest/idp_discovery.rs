@@ -6,7 +6,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::common::{AppCondition, IdpDiscoveryOperatingSystem, NetworkCondition, PlatformCondition};
+use super::common::{
+    AppCondition, IdpDiscoveryOperatingSystem, NetworkCondition, PlatformCondition,
+};
 use super::policy::{manifest_policy, manifest_rule};
 use super::reference::Ref;
 
@@ -56,12 +58,12 @@ pub enum UserIdentifierType {
 }
 
 /// A user identifier condition.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UserIdentifierCondition {
-    /// `IDENTIFIER` (the typed username) or `ATTRIBUTE` (a profile attribute).
-    #[serde(rename = "type")]
-    pub kind: UserIdentifierType,
+    /// `IDENTIFIER` (the typed username) or `ATTRIBUTE` (a profile attribute). Needed when `patterns` is not empty (Okta returns `{patterns: []}` without it for rules that don't match on the identifier).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<UserIdentifierType>,
     /// The profile attribute to match, with `type: ATTRIBUTE` (e.g. `department`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute: Option<String>,
@@ -305,7 +307,10 @@ mod tests {
             .and_then(|idp| idp.providers.clone())
             .unwrap_or_default();
         assert_eq!(providers.len(), 2);
-        assert_eq!(providers.first().map(|p| p.kind), Some(IdentityProviderType::Saml2));
+        assert_eq!(
+            providers.first().map(|p| p.kind),
+            Some(IdentityProviderType::Saml2)
+        );
         Ok(())
     }
 

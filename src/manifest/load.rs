@@ -115,7 +115,11 @@ fn add_bytes(loaded: &mut Loaded, path: PathBuf, bytes: Vec<u8>) {
 /// The position just after `text`.
 fn end_position(text: &str) -> Position {
     let line = text.matches('\n').count() + 1;
-    let column = text.rsplit('\n').next().map_or(0, |last| last.chars().count()) + 1;
+    let column = text
+        .rsplit('\n')
+        .next()
+        .map_or(0, |last| last.chars().count())
+        + 1;
     Position {
         line: u32::try_from(line).unwrap_or(u32::MAX),
         column: u32::try_from(column).unwrap_or(u32::MAX),
@@ -142,7 +146,9 @@ pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Finding> {
         .sort_by_file_name()
         .into_iter()
         // Hidden directories (.git, .github, .oktapol) never hold manifests.
-        .filter_entry(|entry| entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+        });
     for entry in walk {
         let entry = entry.map_err(|error| {
             Finding::new(
@@ -223,24 +229,33 @@ fn parse_finding(file: FileId, error: &serde_saphyr::Error) -> Finding {
             column: u32::try_from(location.column()).unwrap_or(u32::MAX),
         });
     let location = Location::Position { file, position };
-    let lower = message.to_lowercase();
-    if lower.contains("duplicate") {
-        Finding::new(Code::DuplicateKey, location, message)
-            .hint("remove or rename one of the two keys; YAML mappings cannot repeat a key")
-    } else if lower.contains("multiple yaml documents") || lower.contains("multiple documents") {
-        Finding::new(
+    use serde_saphyr::Error as E;
+    let mut original = error;
+    while let E::AliasError { error, .. } | E::WithSnippet { error, .. } = original {
+        original = error;
+    }
+    match original {
+        E::DuplicateMappingKey { .. } => Finding::new(Code::DuplicateKey, location, message)
+            .hint("remove or rename one of the two keys; YAML mappings cannot repeat a key"),
+        E::MultipleDocuments { .. } => Finding::new(
             Code::MultipleDocuments,
             location,
             "the file holds more than one YAML document (`---` separator)",
         )
-        .hint("put each document in its own file")
-    } else if lower.contains("budget") || lower.contains("alias") || lower.contains("limit") || lower.contains("recursion") || lower.contains("depth") {
-        Finding::new(Code::YamlLimits, location, message).hint(
-            "expand the YAML by hand instead of nesting aliases; manifests need no anchors",
-        )
-    } else {
-        Finding::new(Code::YamlSyntax, location, message)
-            .hint("fix the YAML syntax at this position (check indentation, quotes and brackets)")
+        .hint("put each document in its own file"),
+        E::Budget { .. }
+        | E::AliasReplayCounterOverflow { .. }
+        | E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. } => {
+            Finding::new(Code::YamlLimits, location, message).hint(
+                "expand the YAML by hand instead of nesting aliases; manifests need no anchors",
+            )
+        }
+        E::UnknownAnchor { .. } => Finding::new(Code::YamlSyntax, location, message)
+            .hint("define the anchor (`&name`) before using the alias (`*name`)"),
+        _ => Finding::new(Code::YamlSyntax, location, message)
+            .hint("fix the YAML syntax at this position (check indentation, quotes and brackets)"),
     }
 }
 
@@ -287,7 +302,10 @@ mod tests {
     #[test]
     fn yaml_1_1_booleans_stay_strings() {
         let value = parse(0, "a: [y, yes, no, on, true]\n").expect("parses");
-        assert_eq!(value, serde_json::json!({"a": ["y", "yes", "no", "on", true]}));
+        assert_eq!(
+            value,
+            serde_json::json!({"a": ["y", "yes", "no", "on", true]})
+        );
     }
 
     #[test]

@@ -198,7 +198,9 @@ pub struct ConsentTerms {
 
 /// An authenticator, by the key Okta gives it. Used by enrollment policies
 /// and by authentication (access) policy constraints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 pub enum AuthenticatorKey {
     /// A custom authenticator app built with the Okta Devices SDK (push). Select the instance with `id`.
     #[serde(rename = "custom_app")]
@@ -428,7 +430,12 @@ mod tests {
             .and_then(|list| list.get(2))
             .and_then(|phone| phone.enroll.as_ref())
             .and_then(|enroll| enroll.grace_period.clone());
-        assert_eq!(grace, Some(GracePeriod::BySkipCount(GracePeriodBySkipCount { skip_count: 3 })));
+        assert_eq!(
+            grace,
+            Some(GracePeriod::BySkipCount(GracePeriodBySkipCount {
+                skip_count: 3
+            }))
+        );
 
         let factors: MfaEnrollPolicy = serde_json::from_value(json!({
             "name": "Default Policy",

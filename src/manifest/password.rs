@@ -580,7 +580,10 @@ mod tests {
             .and_then(|requirement| requirement.primary.as_ref())
             .and_then(|primary| primary.methods.clone());
         // UPPERCASE (as in Okta's docs) and lowercase (as on the wire) are the same value.
-        assert_eq!(methods, Some(vec![SsprPrimaryMethod::Email, SsprPrimaryMethod::Otp]));
+        assert_eq!(
+            methods,
+            Some(vec![SsprPrimaryMethod::Email, SsprPrimaryMethod::Otp])
+        );
         assert_eq!(serde_json::to_value(SsprPrimaryMethod::Otp)?, json!("otp"));
         Ok(())
     }

@@ -75,7 +75,13 @@ mod tests {
     #[test]
     fn id_prefix_selects_raw_id() {
         assert_eq!(Ref::new("id:00g1abc").target(), RefTarget::Id("00g1abc"));
-        assert_eq!(Ref::new("Contractors").target(), RefTarget::Name("Contractors"));
-        assert_eq!(Ref::new("identity team").target(), RefTarget::Name("identity team"));
+        assert_eq!(
+            Ref::new("Contractors").target(),
+            RefTarget::Name("Contractors")
+        );
+        assert_eq!(
+            Ref::new("identity team").target(),
+            RefTarget::Name("identity team")
+        );
     }
 }

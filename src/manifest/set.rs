@@ -82,10 +82,19 @@ impl ManifestSet {
                 (PolicyKind::MfaEnroll, m.mfa_enroll_policies.is_some()),
                 (PolicyKind::IdpDiscovery, m.idp_discovery_policies.is_some()),
                 (PolicyKind::Access, m.access_policies.is_some()),
-                (PolicyKind::ProfileEnrollment, m.profile_enrollment_policies.is_some()),
+                (
+                    PolicyKind::ProfileEnrollment,
+                    m.profile_enrollment_policies.is_some(),
+                ),
                 (PolicyKind::EntityRisk, m.entity_risk_policies.is_some()),
-                (PolicyKind::PostAuthSession, m.post_auth_session_policies.is_some()),
-                (PolicyKind::AuthorizationServer, m.authorization_servers.is_some()),
+                (
+                    PolicyKind::PostAuthSession,
+                    m.post_auth_session_policies.is_some(),
+                ),
+                (
+                    PolicyKind::AuthorizationServer,
+                    m.authorization_servers.is_some(),
+                ),
             ];
             kinds.extend(present.into_iter().filter(|(_, p)| *p).map(|(k, _)| k));
         }
@@ -118,17 +127,24 @@ impl ManifestSet {
     /// the location of each policy.
     pub fn authorization_server_policies(
         &self,
-    ) -> Vec<(String, Vec<Located<'_, super::authorization_server::AuthServerPolicy>>)> {
+    ) -> Vec<(
+        String,
+        Vec<Located<'_, super::authorization_server::AuthServerPolicy>>,
+    )> {
         let mut groups: Vec<(String, Vec<Located<'_, _>>)> = Vec::new();
         for document in &self.documents {
             let servers = document.manifest.authorization_servers.iter().flatten();
             for (server_index, server) in servers.enumerate() {
                 let name = server.server.as_str().to_owned();
-                let located = server.policies.iter().enumerate().map(|(index, policy)| Located {
-                    file: document.file,
-                    pointer: format!("/authorizationServers/{server_index}/policies/{index}"),
-                    policy,
-                });
+                let located = server
+                    .policies
+                    .iter()
+                    .enumerate()
+                    .map(|(index, policy)| Located {
+                        file: document.file,
+                        pointer: format!("/authorizationServers/{server_index}/policies/{index}"),
+                        policy,
+                    });
                 match groups.iter_mut().find(|(existing, _)| *existing == name) {
                     Some((_, list)) => list.extend(located),
                     None => groups.push((name, located.collect())),

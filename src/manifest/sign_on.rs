@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::common::{
     Access, AuthContextCondition, GroupPolicyConditions, IdentityProviderCondition,
-    NetworkCondition, PeopleCondition,
+    NetworkCondition, PeopleCondition, RiskScoreCondition,
 };
 use super::policy::{manifest_policy, manifest_rule};
 
@@ -44,6 +44,9 @@ pub struct SignOnRuleConditions {
     /// The identity provider that authenticated the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_provider: Option<IdentityProviderCondition>,
+    /// The sign-in's risk level, as Okta assesses it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_score: Option<RiskScoreCondition>,
 }
 
 /// Actions of a sign-on policy rule.

@@ -32,7 +32,11 @@ pub fn render(findings: &[Resolved], summary: Summary) -> String {
             message.push_str("\nhelp: ");
             message.push_str(hint);
         }
-        out.push_str(&format!("::{command} {}::{}\n", properties.join(","), escape_data(&message)));
+        out.push_str(&format!(
+            "::{command} {}::{}\n",
+            properties.join(","),
+            escape_data(&message)
+        ));
     }
     out.push_str(&format!("oktapol validate: {}\n", verdict(summary)));
     out
@@ -40,7 +44,9 @@ pub fn render(findings: &[Resolved], summary: Summary) -> String {
 
 /// Escaping for the message part of a workflow command.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escaping for a `key=value` property of a workflow command.

@@ -13,7 +13,12 @@ use crate::finding::Severity;
 use crate::manifest::source::{Position, SourceFile};
 use crate::validate::Validation;
 
-pub fn render(validation: &Validation, findings: &[Resolved], summary: Summary, style: Style) -> String {
+pub fn render(
+    validation: &Validation,
+    findings: &[Resolved],
+    summary: Summary,
+    style: Style,
+) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -74,7 +79,9 @@ impl SourceCode for NamedText<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let contents = self.text.read_span(span, context_lines_before, context_lines_after)?;
+        let contents = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             contents.data(),
@@ -134,12 +141,22 @@ impl Diagnostic for Report<'_> {
         let source = self.source?;
         let mut labels = Vec::new();
         if let (Some(line), Some(column)) = (self.finding.line, self.finding.column) {
-            labels.push(label(source, Position { line, column }, Some(self.finding.title.to_owned()), true));
+            labels.push(label(
+                source,
+                Position { line, column },
+                Some(self.finding.title.to_owned()),
+                true,
+            ));
         }
         for related in &self.finding.related {
             if related.file.as_deref() == Some(&source.display_path()) {
                 if let (Some(line), Some(column)) = (related.line, related.column) {
-                    labels.push(label(source, Position { line, column }, Some(related.message.clone()), false));
+                    labels.push(label(
+                        source,
+                        Position { line, column },
+                        Some(related.message.clone()),
+                        false,
+                    ));
                 }
             }
         }
@@ -147,16 +164,24 @@ impl Diagnostic for Report<'_> {
     }
 }
 
-
 /// A label covering the token that starts at `position`.
-fn label(source: &SourceFile, position: Position, text: Option<String>, primary: bool) -> LabeledSpan {
+fn label(
+    source: &SourceFile,
+    position: Position,
+    text: Option<String>,
+    primary: bool,
+) -> LabeledSpan {
     let start = source.byte_offset(position).min(source.text.len());
     let rest = &source.text[start..];
     let len = rest
         .char_indices()
         .find(|(_, c)| matches!(c, '\n' | '\r' | ':' | ',' | ']' | '}' | '#'))
         .map_or(rest.len(), |(index, _)| index);
-    let len = if rest.is_empty() { 0 } else { rest[..len].trim_end().len().max(1) };
+    let len = if rest.is_empty() {
+        0
+    } else {
+        rest[..len].trim_end().len().max(1)
+    };
     if primary {
         LabeledSpan::new_primary_with_span(text, (start, len))
     } else {

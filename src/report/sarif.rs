@@ -78,7 +78,8 @@ fn physical(file: Option<&str>, line: Option<u32>, column: Option<u32>) -> Optio
     let file = file?;
     let mut location = json!({ "physicalLocation": { "artifactLocation": { "uri": file } } });
     if let (Some(line), Some(column)) = (line, column) {
-        location["physicalLocation"]["region"] = json!({ "startLine": line, "startColumn": column });
+        location["physicalLocation"]["region"] =
+            json!({ "startLine": line, "startColumn": column });
     }
     Some(location)
 }

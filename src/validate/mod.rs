@@ -36,7 +36,10 @@ impl Validation {
 
     /// Number of findings of a severity.
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
     }
 }
 
@@ -110,7 +113,12 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
 fn sort(sources: &Sources, findings: &mut [Finding]) {
     let key = |finding: &Finding| {
         let position = crate::report::position_of(sources, &finding.location);
-        (finding.location.file(), position, finding.code, finding.message.clone())
+        (
+            finding.location.file(),
+            position,
+            finding.code,
+            finding.message.clone(),
+        )
     };
     findings.sort_by_cached_key(key);
 }

@@ -12,8 +12,14 @@ use serde_json::Value;
 fn check_never_panics(bytes: Vec<u8>) {
     let validation = validate_loaded(load_bytes(vec![(PathBuf::from("p.yaml"), bytes)]));
     for finding in report::resolve(&validation.sources, &validation.findings) {
-        assert!(finding.file.is_some(), "finding without a file: {finding:?}");
-        assert!(finding.line.is_some() && finding.column.is_some(), "finding without a position: {finding:?}");
+        assert!(
+            finding.file.is_some(),
+            "finding without a file: {finding:?}"
+        );
+        assert!(
+            finding.line.is_some() && finding.column.is_some(),
+            "finding without a position: {finding:?}"
+        );
         assert!(!finding.message.is_empty());
     }
 }
@@ -38,9 +44,16 @@ fn json_value() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
-        prop_oneof![Just("ALLOW".to_owned()), Just("ZONE".to_owned()), Just("AUTH_METHOD_CHAIN".to_owned()), ".{0,20}"]
-            .prop_map(Value::String),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from),
+        prop_oneof![
+            Just("ALLOW".to_owned()),
+            Just("ZONE".to_owned()),
+            Just("AUTH_METHOD_CHAIN".to_owned()),
+            ".{0,20}"
+        ]
+        .prop_map(Value::String),
     ];
     leaf.prop_recursive(6, 200, 8, move |inner| {
         prop_oneof![

@@ -41,8 +41,14 @@ signOnPolicies:
 
 fn validation() -> Validation {
     validate_loaded(load_bytes(vec![
-        (PathBuf::from("policies/mixed.yaml"), MIXED.as_bytes().to_vec()),
-        (PathBuf::from("policies/typo.yaml"), TYPO.as_bytes().to_vec()),
+        (
+            PathBuf::from("policies/mixed.yaml"),
+            MIXED.as_bytes().to_vec(),
+        ),
+        (
+            PathBuf::from("policies/typo.yaml"),
+            TYPO.as_bytes().to_vec(),
+        ),
     ]))
 }
 
@@ -77,6 +83,8 @@ fn sarif() {
     assert_eq!(value["version"], "2.1.0");
     // The rule table is long and stable; snapshot only the results.
     insta::assert_json_snapshot!(value["runs"][0]["results"]);
-    let rules = value["runs"][0]["tool"]["driver"]["rules"].as_array().expect("rules");
+    let rules = value["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
     assert_eq!(rules.len(), oktapol::finding::Code::ALL.len());
 }

@@ -118,9 +118,29 @@ fn kind_split_across_files_needs_priorities() {
     assert_eq!(codes_at(&validation), vec!["OKP103@2:5", "OKP103@2:5"]);
     let files: Vec<String> = oktapol::report::resolve(&validation.sources, &validation.findings)
         .into_iter()
-        .map(|f| format!("{} {}", f.file.unwrap_or_default().rsplit('/').next().unwrap_or_default(), f.related[0].file.clone().unwrap_or_default().rsplit('/').next().unwrap_or_default()))
+        .map(|f| {
+            format!(
+                "{} {}",
+                f.file
+                    .unwrap_or_default()
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default(),
+                f.related[0]
+                    .file
+                    .clone()
+                    .unwrap_or_default()
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+            )
+        })
         .collect();
-    assert_eq!(files, vec!["a.yaml b.yaml", "b.yaml a.yaml"], "each finding names the other file");
+    assert_eq!(
+        files,
+        vec!["a.yaml b.yaml", "b.yaml a.yaml"],
+        "each finding names the other file"
+    );
 
     let a = "signOnPolicies:\n  - name: A\n    priority: 2\n    rules: [{ name: R, actions: { signon: { access: DENY } } }]\n";
     let b = "signOnPolicies:\n  - name: B\n    priority: 1\n    rules: [{ name: R, actions: { signon: { access: DENY } } }]\n";

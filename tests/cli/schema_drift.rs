@@ -16,7 +16,10 @@ fn committed_schema_matches_the_types() {
 #[test]
 fn schema_is_draft_2020_12_and_documented() {
     let schema = oktapol::schema::generate();
-    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
     let defs = schema["$defs"].as_object().expect("$defs");
     // Every definition and every property of an object definition carries a
     // description, so editors can show help on hover.
@@ -28,11 +31,17 @@ fn schema_is_draft_2020_12_and_documented() {
                     "{name}.{key} has no description (add a /// doc comment)"
                 );
             }
-            assert_eq!(def["additionalProperties"], false, "{name} must deny unknown keys");
+            assert_eq!(
+                def["additionalProperties"], false,
+                "{name} must deny unknown keys"
+            );
         }
     }
     let text = oktapol::schema::render();
-    assert!(!text.contains("\"null\""), "optional fields must not be nullable");
+    assert!(
+        !text.contains("\"null\""),
+        "optional fields must not be nullable"
+    );
 }
 
 #[test]
@@ -43,5 +52,8 @@ fn schema_command_prints_the_schema() {
         .output()
         .expect("runs");
     assert!(output.status.success());
-    assert_eq!(String::from_utf8_lossy(&output.stdout), oktapol::schema::render());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        oktapol::schema::render()
+    );
 }

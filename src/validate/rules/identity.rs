@@ -68,8 +68,10 @@ fn check_list(list: &PolicyList<'_>, out: &mut Vec<Finding>) {
     renames(&items, "policy", scope, out);
     defaults_are_fixed(&items, "policy", out);
 
-    if matches!(list.kind, PolicyKind::IdpDiscovery | PolicyKind::EntityRisk | PolicyKind::PostAuthSession)
-        && items.len() > 1
+    if matches!(
+        list.kind,
+        PolicyKind::IdpDiscovery | PolicyKind::EntityRisk | PolicyKind::PostAuthSession
+    ) && items.len() > 1
     {
         for extra in &items[1..] {
             out.push(
@@ -91,7 +93,13 @@ fn check_list(list: &PolicyList<'_>, out: &mut Vec<Finding>) {
     match list.kind.policy_ordering() {
         Ordering::V1 => {
             if sort_keys(&items, "policies", scope, true, out) {
-                default_last(&items, Code::DefaultPolicyPlacement, "default policy", scope, out);
+                default_last(
+                    &items,
+                    Code::DefaultPolicyPlacement,
+                    "default policy",
+                    scope,
+                    out,
+                );
             }
         }
         Ordering::Unordered | Ordering::Single | Ordering::V2 => {
@@ -134,7 +142,13 @@ fn check_rules(kind: PolicyKind, scope: &str, policy: &PolicyView<'_>, out: &mut
         }
     };
     if ordered {
-        default_last(&items, Code::DefaultRulePlacement, "default rule", &owner, out);
+        default_last(
+            &items,
+            Code::DefaultRulePlacement,
+            "default rule",
+            &owner,
+            out,
+        );
         unreachable_rules(&items, &owner, out);
     }
     let v1_kind = kind.policy_ordering() == Ordering::V1;
@@ -164,9 +178,15 @@ fn unique_names(items: &[Item<'_>], code: Code, noun: &str, scope: &str, out: &m
                 Finding::new(
                     code,
                     item.value("name"),
-                    format!("{scope} has two {} named {:?}", plural(noun), item.identity.name),
+                    format!(
+                        "{scope} has two {} named {:?}",
+                        plural(noun),
+                        item.identity.name
+                    ),
                 )
-                .hint(format!("{noun} names are their identity in Okta; rename one of them"))
+                .hint(format!(
+                    "{noun} names are their identity in Okta; rename one of them"
+                ))
                 .related(original.value("name"), "first defined here"),
             ),
             None => {
@@ -179,13 +199,18 @@ fn unique_names(items: &[Item<'_>], code: Code, noun: &str, scope: &str, out: &m
 fn renames(items: &[Item<'_>], noun: &str, scope: &str, out: &mut Vec<Finding>) {
     let mut sources: HashMap<&str, &Item<'_>> = HashMap::new();
     for item in items {
-        let Some(old) = item.identity.renamed_from else { continue };
+        let Some(old) = item.identity.renamed_from else {
+            continue;
+        };
         if old == item.identity.name {
             out.push(
                 Finding::new(
                     Code::InvalidRename,
                     item.field("renamedFrom"),
-                    format!("{scope}[{:?}] is renamed from its own name", item.identity.name),
+                    format!(
+                        "{scope}[{:?}] is renamed from its own name",
+                        item.identity.name
+                    ),
                 )
                 .hint("remove `renamedFrom`; it is only needed while the live name differs"),
             );
@@ -196,9 +221,14 @@ fn renames(items: &[Item<'_>], noun: &str, scope: &str, out: &mut Vec<Finding>) 
                 Finding::new(
                     Code::DefaultRenamed,
                     item.field("renamedFrom"),
-                    format!("{scope}[{:?}] is Okta's default {noun} and cannot be renamed", item.identity.name),
+                    format!(
+                        "{scope}[{:?}] is Okta's default {noun} and cannot be renamed",
+                        item.identity.name
+                    ),
                 )
-                .hint(format!("remove `renamedFrom` and keep the default {noun}'s name as Okta has it")),
+                .hint(format!(
+                    "remove `renamedFrom` and keep the default {noun}'s name as Okta has it"
+                )),
             );
             continue;
         }
@@ -223,7 +253,9 @@ fn renames(items: &[Item<'_>], noun: &str, scope: &str, out: &mut Vec<Finding>) 
                     item.field("renamedFrom"),
                     format!("two {} in {scope} are renamed from {old:?}", plural(noun)),
                 )
-                .hint(format!("only one {noun} can take over the live object {old:?}"))
+                .hint(format!(
+                    "only one {noun} can take over the live object {old:?}"
+                ))
                 .related(first.field("renamedFrom"), "also renamed from it here"),
             ),
             None => {
@@ -250,7 +282,10 @@ fn defaults_are_fixed(items: &[Item<'_>], noun: &str, out: &mut Vec<Finding>) {
                 Finding::new(
                     Code::DefaultStatus,
                     item.field("status"),
-                    format!("the default {noun} {:?} cannot be deactivated", item.identity.name),
+                    format!(
+                        "the default {noun} {:?} cannot be deactivated",
+                        item.identity.name
+                    ),
                 )
                 .hint("remove `status: INACTIVE`"),
             );
@@ -259,9 +294,18 @@ fn defaults_are_fixed(items: &[Item<'_>], noun: &str, out: &mut Vec<Finding>) {
 }
 
 /// Checks explicit priorities; returns whether the effective order is well defined.
-fn sort_keys(items: &[Item<'_>], noun: &str, scope: &str, across_files: bool, out: &mut Vec<Finding>) -> bool {
+fn sort_keys(
+    items: &[Item<'_>],
+    noun: &str,
+    scope: &str,
+    across_files: bool,
+    out: &mut Vec<Finding>,
+) -> bool {
     let ok = duplicate_priorities(items, noun, scope, out);
-    let with = items.iter().filter(|i| i.identity.priority.is_some()).count();
+    let with = items
+        .iter()
+        .filter(|i| i.identity.priority.is_some())
+        .count();
     let mut files: Vec<FileId> = items.iter().map(|i| i.file).collect();
     files.dedup();
     if across_files && files.len() > 1 && with < items.len() {
@@ -278,7 +322,11 @@ fn sort_keys(items: &[Item<'_>], noun: &str, scope: &str, across_files: bool, ou
                 ),
             )
             .hint(format!("add `priority: <n>` to every policy of {scope} (only their relative order counts)"));
-            let partner = if item.file == first_file { other } else { items.first() };
+            let partner = if item.file == first_file {
+                other
+            } else {
+                items.first()
+            };
             if let Some(partner) = partner {
                 finding = finding.related(partner.at(), "another file with policies of this kind");
             }
@@ -306,11 +354,18 @@ fn sort_keys(items: &[Item<'_>], noun: &str, scope: &str, across_files: bool, ou
 }
 
 /// Reports ties between explicit priorities; returns whether there were none.
-fn duplicate_priorities(items: &[Item<'_>], noun: &str, scope: &str, out: &mut Vec<Finding>) -> bool {
+fn duplicate_priorities(
+    items: &[Item<'_>],
+    noun: &str,
+    scope: &str,
+    out: &mut Vec<Finding>,
+) -> bool {
     let mut seen: HashMap<i64, &Item<'_>> = HashMap::new();
     let mut ok = true;
     for item in items {
-        let Some(priority) = item.identity.priority else { continue };
+        let Some(priority) = item.identity.priority else {
+            continue;
+        };
         match seen.get(&priority) {
             Some(first) => {
                 ok = false;
@@ -323,7 +378,9 @@ fn duplicate_priorities(items: &[Item<'_>], noun: &str, scope: &str, out: &mut V
                             first.identity.name, item.identity.name
                         ),
                     )
-                    .hint(format!("priorities are sort keys among the {noun} of {scope}; make each one unique"))
+                    .hint(format!(
+                        "priorities are sort keys among the {noun} of {scope}; make each one unique"
+                    ))
                     .related(first.field("priority"), "the same priority here"),
                 );
             }
@@ -352,9 +409,14 @@ fn default_last(items: &[Item<'_>], code: Code, noun: &str, scope: &str, out: &m
                 Finding::new(
                     code,
                     extra.field("default"),
-                    format!("{scope} has more than one {noun}: {:?} and {:?}", first.identity.name, extra.identity.name),
+                    format!(
+                        "{scope} has more than one {noun}: {:?} and {:?}",
+                        first.identity.name, extra.identity.name
+                    ),
                 )
-                .hint(format!("Okta has exactly one {noun} here; remove `default: true` from all but one"))
+                .hint(format!(
+                    "Okta has exactly one {noun} here; remove `default: true` from all but one"
+                ))
                 .related(first.field("default"), "the first default"),
             );
         }
