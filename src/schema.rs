@@ -491,11 +491,15 @@ fn raw_value(value: &Value) -> String {
     }
 }
 
+fn items(count: u64) -> &'static str {
+    if count == 1 { "item" } else { "items" }
+}
+
 fn display_value(value: &Value) -> String {
     match value {
         Value::String(text) => format!("`{text}`"),
         Value::Object(_) => "a mapping".to_owned(),
-        Value::Array(_) => "a list".to_owned(),
+        Value::Array(list) => format!("a list of {} {}", list.len(), items(list.len() as u64)),
         other => format!("`{other}`"),
     }
 }

@@ -110,8 +110,6 @@ codes! {
     SingletonKind = "OKP114", Error, "too many policies of a single-policy kind",
         "Okta has exactly one policy of this kind (IdP discovery, entity risk, post-auth session); it cannot be created.";
     // Kind-specific rules.
-    IdpProviderLimit = "OKP120", Error, "too many IdP discovery providers",
-        "An IdP discovery rule routes to at most 10 identity providers.";
     IdpProviderTypeRepeated = "OKP121", Error, "repeated IdP provider type",
         "An IdP discovery rule may route to at most one provider of each of the types AgentlessDSSO, IWA and X509.";
     IdpSelectionMismatch = "OKP122", Error, "IdP selection type mismatch",
@@ -126,10 +124,6 @@ codes! {
         "An access policy holds at most 100 rules, its catch-all rule included.";
     ProfileEnrollmentRuleCount = "OKP150", Error, "profile enrollment policy needs exactly one rule",
         "A profile enrollment policy has exactly one rule, written with `default: true`.";
-    ProfileAttributeLimit = "OKP151", Error, "too many profile attributes",
-        "A profile enrollment rule collects at most 10 profile attributes.";
-    TargetGroupLimit = "OKP152", Error, "too many target groups",
-        "A profile enrollment rule adds new users to at most one group.";
     ProfileEnrollmentForm = "OKP153", Error, "profile enrollment form inconsistent",
         "A profile enrollment rule lists each profile attribute once and calls at most one pre-registration inline hook.";
     RiskDetectionOverlap = "OKP160", Error, "risk detection types include and exclude",

@@ -1,5 +1,5 @@
-//! IdP discovery (routing) rules: provider limits, the selection type and
-//! its companions, user identifier patterns, and the read-only default rule.
+//! IdP discovery (routing) rules: one provider of each single-instance type,
+//! provider references, the selection type and its companions, user identifier patterns, and the read-only default rule.
 
 use std::collections::HashMap;
 
@@ -10,9 +10,6 @@ use crate::manifest::idp_discovery::{
     UserIdentifierCondition, UserIdentifierMatchType, UserIdentifierType,
 };
 use crate::manifest::set::ManifestSet;
-
-/// "Up to 10 providers can be added to a single `idp` Policy Action."
-const MAX_PROVIDERS: usize = 10;
 
 pub fn check(set: &ManifestSet, out: &mut Vec<Finding>) {
     let policies = set.policies(|m| m.idp_discovery_policies.as_ref());
@@ -53,20 +50,6 @@ pub fn check(set: &ManifestSet, out: &mut Vec<Finding>) {
 
 fn routing(at: &At, idp: &IdpRouting, out: &mut Vec<Finding>) {
     let providers = idp.providers.as_deref().unwrap_or_default();
-    if providers.len() > MAX_PROVIDERS {
-        out.push(
-            Finding::new(
-                Code::IdpProviderLimit,
-                at.join("providers").node(),
-                format!(
-                    "{} routes to {} providers; Okta allows at most {MAX_PROVIDERS}",
-                    at.address,
-                    providers.len()
-                ),
-            )
-            .hint("split the routing across several rules"),
-        );
-    }
     let mut singletons: HashMap<&'static str, usize> = HashMap::new();
     for (index, provider) in providers.iter().enumerate() {
         let item = at.join("providers").item(index);

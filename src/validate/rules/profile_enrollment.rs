@@ -1,6 +1,7 @@
 //! Profile enrollment policy rules: exactly one rule (Okta's, written with
-//! `default: true`), at most 10 profile attributes, one target group and one
-//! pre-registration inline hook, each attribute once.
+//! `default: true`), each profile attribute once, at most one
+//! pre-registration inline hook. (The limits on attributes and target
+//! groups are list bounds in the schema.)
 
 use std::collections::HashMap;
 
@@ -9,8 +10,6 @@ use crate::finding::{Code, Finding};
 use crate::manifest::profile_enrollment::{ProfileEnrollmentPolicy, ProfileEnrollmentRule};
 use crate::manifest::set::ManifestSet;
 
-const MAX_ATTRIBUTES: usize = 10;
-const MAX_TARGET_GROUPS: usize = 1;
 const MAX_INLINE_HOOKS: usize = 1;
 
 pub fn check(set: &ManifestSet, out: &mut Vec<Finding>) {
@@ -71,16 +70,6 @@ pub fn check(set: &ManifestSet, out: &mut Vec<Finding>) {
         };
         let at = rule_at.join("actions/profileEnrollment");
         let attributes = action.profile_attributes.as_deref().unwrap_or_default();
-        if attributes.len() > MAX_ATTRIBUTES {
-            out.push(
-                Finding::new(
-                    Code::ProfileAttributeLimit,
-                    at.join("profileAttributes").node(),
-                    format!("{} collects {} profile attributes; Okta allows at most {MAX_ATTRIBUTES}", at.address, attributes.len()),
-                )
-                .hint("collect fewer attributes at registration (progressive profiling can ask for the rest later)"),
-            );
-        }
         let mut seen = HashMap::new();
         for (index, attribute) in attributes.iter().enumerate() {
             if let Some(first) = seen.insert(attribute.name.as_str(), index) {
@@ -96,21 +85,6 @@ pub fn check(set: &ManifestSet, out: &mut Vec<Finding>) {
                     .hint("remove one of the two entries"),
                 );
             }
-        }
-        let groups = action.target_group_ids.as_deref().unwrap_or_default();
-        if groups.len() > MAX_TARGET_GROUPS {
-            out.push(
-                Finding::new(
-                    Code::TargetGroupLimit,
-                    at.join("targetGroupIds").node(),
-                    format!(
-                        "{} adds new users to {} groups; Okta allows one",
-                        at.address,
-                        groups.len()
-                    ),
-                )
-                .hint("keep one group here and use group rules for further memberships"),
-            );
         }
         let hooks = action
             .pre_registration_inline_hooks
