@@ -54,6 +54,8 @@ pub enum Command {
     },
     /// Print the manifest JSON Schema (draft 2020-12).
     Schema,
+    /// Print the list of finding codes (Markdown).
+    Codes,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -113,6 +115,10 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         }
         Command::Schema => {
             print(&crate::schema::render())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Codes => {
+            print(&crate::finding::codes_markdown())?;
             Ok(ExitCode::SUCCESS)
         }
     }

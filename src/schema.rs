@@ -72,6 +72,29 @@ impl Transform for NoNull {
     }
 }
 
+/// Adds the bounds of the Rust integer types (`format: uint32`, `int64`) to
+/// the schema the validator uses, so that `maxAgeDays: 5000000000` is an
+/// out-of-range finding instead of a failure to read the checked document.
+/// The committed schema stays as `schemars` writes it.
+fn integer_bounds(node: &mut Value) {
+    match node {
+        Value::Object(object) => {
+            let bounds = match object.get("format").and_then(Value::as_str) {
+                Some("uint32") => Some((Value::from(0), Value::from(u32::MAX))),
+                Some("int64") => Some((Value::from(i64::MIN), Value::from(i64::MAX))),
+                _ => None,
+            };
+            if let Some((minimum, maximum)) = bounds {
+                object.entry("minimum").or_insert(minimum);
+                object.entry("maximum").or_insert(maximum);
+            }
+            object.values_mut().for_each(integer_bounds);
+        }
+        Value::Array(items) => items.iter_mut().for_each(integer_bounds),
+        _ => {}
+    }
+}
+
 /// The schema as committed: pretty JSON with a trailing newline.
 pub fn render() -> String {
     let mut text = serde_json::to_string_pretty(&generate()).unwrap_or_default();
@@ -91,9 +114,11 @@ impl ManifestSchema {
         static SCHEMA: OnceLock<ManifestSchema> = OnceLock::new();
         SCHEMA.get_or_init(|| {
             let schema = generate();
+            let mut checked = schema.clone();
+            integer_bounds(&mut checked);
             let validator = jsonschema::draft202012::options()
                 .should_validate_formats(true)
-                .build(&schema)
+                .build(&checked)
                 .unwrap_or_else(|error| {
                     // The schema is generated from our own types; failing to
                     // compile it is a bug in oktapol, not bad input.
@@ -166,7 +191,11 @@ impl ManifestSchema {
                             value_phrase(&instance)
                         ),
                     )
-                    .hint(type_hint(&expected, &instance)),
+                    .hint(if pointer.is_empty() {
+                        root_hint(&instance)
+                    } else {
+                        type_hint(&expected, &instance)
+                    }),
                 );
             }
             ValidationErrorKind::Minimum { limit }
@@ -227,13 +256,23 @@ impl ManifestSchema {
             }
             ValidationErrorKind::OneOfNotValid { context }
             | ValidationErrorKind::AnyOf { context } => {
+                if let Some(options) = constant_options(&pointer, context) {
+                    // A documented enum is a `oneOf` of `const`s: name them all.
+                    out.push(invalid_value(file, &pointer, &at, &instance, &options));
+                    return;
+                }
                 match pick_branch(&pointer, &instance, context) {
                     Some(branch) => {
                         for inner in branch {
                             self.convert(file, document, inner, out);
                         }
                     }
-                    None => out.push(no_branch(file, &pointer, &at, &instance, context)),
+                    None => {
+                        let variants = variants(&self.schema, document, &pointer);
+                        out.push(no_branch(
+                            file, &pointer, &at, &instance, context, &variants,
+                        ));
+                    }
                 }
             }
             ValidationErrorKind::Pattern { pattern } => {
@@ -263,7 +302,34 @@ impl ManifestSchema {
 
 fn unknown_key(file: usize, pointer: &str, at: &str, key: &str, allowed: &[String]) -> Finding {
     let location = Location::key(file, child_pointer(pointer, key));
+    let cleaned: String = key.chars().filter(|c| !is_invisible(*c)).collect();
     let hint = spelling::key_hint(key, allowed)
+        .or_else(|| {
+            // Keys are ASCII: a stray invisible or look-alike character
+            // (pasted from a web page) makes a correct-looking key unknown.
+            let odd = key.chars().find(|c| !c.is_ascii())?;
+            let note = format!(
+                "the key contains the non-ASCII character U+{:04X}{}, often pasted from a web page",
+                u32::from(odd),
+                if is_invisible(odd) {
+                    " (invisible)"
+                } else {
+                    ""
+                }
+            );
+            let best = if allowed.contains(&cleaned) {
+                Some(cleaned.as_str())
+            } else {
+                did_you_mean(key, allowed)
+            };
+            match best {
+                Some(best) => Some(format!("retype it as `{best}`: {note}")),
+                None if is_invisible(odd) => {
+                    Some(format!("{note}; indent and separate with normal spaces"))
+                }
+                None => None,
+            }
+        })
         .or_else(|| did_you_mean(key, allowed).map(|best| format!("did you mean `{best}`?")))
         .unwrap_or_else(|| {
             if allowed.is_empty() {
@@ -309,13 +375,151 @@ fn out_of_range(file: usize, pointer: &str, at: &str, instance: &Value, bound: &
     .hint(format!("change the value so that it is {bound}"))
 }
 
+/// The values allowed when every alternative of a `oneOf`/`anyOf` failed
+/// only on the value itself (`const` or `enum`), as for documented enums.
+fn constant_options(
+    pointer: &str,
+    context: &[Vec<ValidationError<'static>>],
+) -> Option<Vec<String>> {
+    let mut options = Vec::new();
+    for branch in context {
+        let mut found = false;
+        for error in branch {
+            if error.instance_path().as_str() != pointer {
+                return None;
+            }
+            match error.kind() {
+                ValidationErrorKind::Constant { expected_value } => {
+                    options.push(raw_value(expected_value));
+                    found = true;
+                }
+                ValidationErrorKind::Enum { options: values } => {
+                    options.extend(values.as_array().into_iter().flatten().map(raw_value));
+                    found = true;
+                }
+                ValidationErrorKind::Type { .. } => {}
+                _ => return None,
+            }
+        }
+        if !found {
+            return None;
+        }
+    }
+    (!options.is_empty()).then_some(options)
+}
+
+/// One alternative of a tagged union (`type:`): its tag and its keys.
+struct Variant {
+    tag: String,
+    keys: Vec<String>,
+}
+
+/// The tagged alternatives the schema offers for the node at `pointer`.
+fn variants(schema: &Value, document: &Value, pointer: &str) -> Vec<Variant> {
+    let Some(node) = schema_node(schema, document, pointer) else {
+        return Vec::new();
+    };
+    let node = resolve(schema, node);
+    let branches = node
+        .get("oneOf")
+        .or_else(|| node.get("anyOf"))
+        .and_then(Value::as_array);
+    let mut out = Vec::new();
+    for branch in branches.into_iter().flatten() {
+        let branch = resolve(schema, branch);
+        let Some(properties) = branch.get("properties").and_then(Value::as_object) else {
+            continue;
+        };
+        let Some(tag) = properties.get("type") else {
+            continue;
+        };
+        let keys: Vec<String> = properties.keys().cloned().collect();
+        let tags = tag.get("const").into_iter().chain(
+            tag.get("enum")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        );
+        for value in tags.filter_map(Value::as_str) {
+            out.push(Variant {
+                tag: value.to_owned(),
+                keys: keys.clone(),
+            });
+        }
+    }
+    out
+}
+
 fn no_branch(
     file: usize,
     pointer: &str,
     at: &str,
     instance: &Value,
     context: &[Vec<ValidationError<'static>>],
+    variants: &[Variant],
 ) -> Finding {
+    let tag_list = || {
+        variants
+            .iter()
+            .map(|v| v.tag.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    // A tagged union written as a scalar or a list: say a mapping is needed.
+    let wrong_type = context.iter().all(|branch| {
+        branch.iter().any(|error| {
+            error.instance_path().as_str() == pointer
+                && matches!(error.kind(), ValidationErrorKind::Type { .. })
+        })
+    });
+    if wrong_type && !instance.is_object() && !variants.is_empty() {
+        let hint = match instance.as_str() {
+            Some(text) if variants.iter().any(|v| v.tag == text) => {
+                format!("write a mapping: `{{ type: {text}, ... }}`")
+            }
+            _ => format!(
+                "write a mapping with `type:` (one of: {}) and that variant's keys",
+                tag_list()
+            ),
+        };
+        return Finding::new(
+            Code::WrongType,
+            Location::node(file, pointer.to_owned()),
+            format!("{at} must be a mapping, found {}", value_phrase(instance)),
+        )
+        .hint(hint);
+    }
+    // The discriminator is missing: name the variants, and the one whose
+    // keys fit what was written, if only one does.
+    if instance.is_object() && instance.get("type").is_none() && !variants.is_empty() {
+        let written: Vec<&String> = instance
+            .as_object()
+            .map(|object| object.keys().collect())
+            .unwrap_or_default();
+        let fitting: Vec<&Variant> = variants
+            .iter()
+            .filter(|v| written.iter().all(|key| v.keys.contains(key)))
+            .collect();
+        let hint = match fitting.as_slice() {
+            [only] if !written.is_empty() => format!(
+                "add `type: {}` (the keys written here belong to it; the other types are: {})",
+                only.tag,
+                variants
+                    .iter()
+                    .filter(|v| v.tag != only.tag)
+                    .map(|v| v.tag.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            _ => format!("add `type:` with one of: {}", tag_list()),
+        };
+        return Finding::new(
+            Code::MissingKey,
+            Location::node(file, pointer.to_owned()),
+            format!("missing required key `type` in {at}"),
+        )
+        .hint(hint);
+    }
     // When the discriminator `type` is what fails in every branch, say so.
     let tags: Vec<String> = context
         .iter()
@@ -395,6 +599,28 @@ fn pick_branch<'e>(
 
 /// The property names the schema allows for the object at `pointer`.
 pub fn allowed_keys(schema: &Value, document: &Value, pointer: &str) -> Vec<String> {
+    let Some(node) = schema_node(schema, document, pointer) else {
+        return Vec::new();
+    };
+    let node = select_branch(
+        schema,
+        resolve(schema, node),
+        document_node(document, pointer),
+    );
+    node.get("properties")
+        .and_then(Value::as_object)
+        .map(|properties| properties.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// The instance at `pointer` (the document itself when it does not exist).
+fn document_node<'d>(document: &'d Value, pointer: &str) -> &'d Value {
+    document.pointer(pointer).unwrap_or(document)
+}
+
+/// The (unresolved) schema of the node at `pointer`, following the
+/// alternatives the document's nodes on the way select.
+fn schema_node<'s>(schema: &'s Value, document: &Value, pointer: &str) -> Option<&'s Value> {
     let mut node = schema;
     let mut instance = document;
     for token in pointer.split('/').skip(1) {
@@ -416,14 +642,10 @@ pub fn allowed_keys(schema: &Value, document: &Value, pointer: &str) -> Vec<Stri
                 node = child_schema;
                 instance = child;
             }
-            None => return Vec::new(),
+            None => return None,
         }
     }
-    let node = select_branch(schema, resolve(schema, node), instance);
-    node.get("properties")
-        .and_then(Value::as_object)
-        .map(|properties| properties.keys().cloned().collect())
-        .unwrap_or_default()
+    Some(node)
 }
 
 fn resolve<'s>(root: &'s Value, mut node: &'s Value) -> &'s Value {
@@ -515,6 +737,24 @@ fn value_phrase(value: &Value) -> String {
     }
 }
 
+/// Characters that do not show, or show as a space, but are not YAML whitespace.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{a0}' | '\u{200b}'..='\u{200d}' | '\u{2007}' | '\u{202f}' | '\u{2060}' | '\u{feff}'
+    )
+}
+
+/// `name:Contractors`: a key and value run together without the space YAML needs.
+fn missing_space(text: &str) -> bool {
+    text.split_once(':').is_some_and(|(key, value)| {
+        !key.is_empty()
+            && !key.contains(char::is_whitespace)
+            && !value.is_empty()
+            && !value.starts_with([' ', '/'])
+    })
+}
+
 fn type_phrase(kind_debug: &str) -> String {
     let lower = kind_debug.to_lowercase();
     let mut names = Vec::new();
@@ -540,12 +780,49 @@ fn type_phrase(kind_debug: &str) -> String {
     }
 }
 
+/// What to write when the file itself is not a mapping.
+fn root_hint(instance: &Value) -> String {
+    match instance {
+        Value::Array(_) => "remove the leading `- `: a manifest is a mapping of policy kinds such as `signOnPolicies:`, each holding a list of policies".to_owned(),
+        _ => "a manifest is a mapping of policy kinds: start with a key such as `signOnPolicies:` followed by a list of policies".to_owned(),
+    }
+}
+
 fn type_hint(kind_debug: &str, instance: &Value) -> String {
     let lower = kind_debug.to_lowercase();
     match instance {
         Value::Null => "give the key a value, or remove it to use Okta's default".to_owned(),
         Value::Number(_) | Value::Bool(_) if lower.contains("string") => {
-            "quote the value, e.g. \"2FA\" or \"123\"".to_owned()
+            format!("quote the value: \"{instance}\"")
+        }
+        Value::String(text)
+            if lower.contains("boolean")
+                && (text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false")) =>
+        {
+            format!(
+                "remove the quotes: `\"{text}\"` is a string, unquoted `{}` is a boolean",
+                text.to_lowercase()
+            )
+        }
+        Value::String(text)
+            if lower.contains("object") && text.contains(':') && text.contains(is_invisible) =>
+        {
+            "replace the non-breaking or invisible space after the colon with a normal space (it was probably pasted from a web page); YAML reads the whole line as one string".to_owned()
+        }
+        Value::String(text)
+            if (lower.contains("integer") || lower.contains("number"))
+                && text.trim().parse::<f64>().is_ok() =>
+        {
+            format!(
+                "remove the quotes: `\"{text}\"` is a string, unquoted `{}` is a number",
+                text.trim()
+            )
+        }
+        Value::String(text) if lower.contains("object") && missing_space(text) => {
+            format!(
+                "put a space after the colon (`{}`); without it YAML reads `{text}` as one string",
+                text.replacen(':', ": ", 1)
+            )
         }
         Value::String(text) if lower.contains("boolean") => {
             format!(

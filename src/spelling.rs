@@ -109,9 +109,30 @@ fn alias_hint(written: &str, allowed: &[String]) -> Option<String> {
         .map(|(_, right, why)| format!("write `{right}` ({why})"))
 }
 
-/// A hint for an unknown key, when it is a known misspelling of an allowed key.
+/// Policy kinds of the Okta API that oktapol deliberately does not manage,
+/// by the manifest key an admin would guess for them.
+const OUT_OF_SCOPE: &[(&str, &str)] = &[
+    (
+        "sessionViolationDetectionPolicies",
+        "SESSION_VIOLATION_DETECTION",
+    ),
+    ("deviceSignalCollectionPolicies", "DEVICE_SIGNAL_COLLECTION"),
+    ("clientUpdatePolicies", "CLIENT_UPDATE"),
+    ("identityClaimSourcingPolicies", "IDENTITY_CLAIM_SOURCING"),
+];
+
+/// A hint for an unknown key, when it is a known misspelling of an allowed
+/// key or a policy kind oktapol does not manage.
 pub fn key_hint(written: &str, allowed: &[String]) -> Option<String> {
-    alias_hint(written, allowed)
+    alias_hint(written, allowed).or_else(|| {
+        let top_level = allowed.iter().any(|key| key == "signOnPolicies");
+        OUT_OF_SCOPE
+            .iter()
+            .find(|(key, _)| top_level && key.eq_ignore_ascii_case(written))
+            .map(|(_, okta_type)| {
+                format!("remove it: oktapol does not manage {okta_type} policies (they are out of scope and left as they are in the org)")
+            })
+    })
 }
 
 /// A hint for an invalid enum value, when it is a known misspelling of an allowed value.
@@ -155,6 +176,14 @@ mod tests {
     #[test]
     fn aliases_only_apply_where_the_right_key_is_allowed() {
         assert!(key_hint("okta_voice", &strings(&["name"])).is_none());
+    }
+
+    #[test]
+    fn out_of_scope_kinds_are_named_at_the_top_level_only() {
+        let top = strings(&["signOnPolicies", "accessPolicies"]);
+        let hint = key_hint("sessionViolationDetectionPolicies", &top);
+        assert!(hint.is_some_and(|h| h.contains("SESSION_VIOLATION_DETECTION")));
+        assert!(key_hint("sessionViolationDetectionPolicies", &strings(&["name"])).is_none());
     }
 
     #[test]

@@ -151,7 +151,7 @@ codes! {
     RecoveryInconsistent = "OKP172", Error, "password recovery inconsistent",
         "Self-service password reset step-up is `required: false`, `required: true` without methods, or `required: true` with `security_question`; the `otp` method must be limited to `google_otp`.";
     RiskActionInvalid = "OKP173", Error, "risk response action invalid",
-        "Entity risk and post-auth session rules take no action or exactly one; `RUN_WORKFLOW` needs `workflow`, other actions take none.";
+        "A post-auth session rule lists each action at most once; `RUN_WORKFLOW` needs `workflow`, other actions take none.";
     IdpProviderReference = "OKP174", Error, "IdP provider without a reference",
         "Every IdP discovery provider except `OKTA`, `IWA` and `AgentlessDSSO` needs the identity provider's `name` or `id`.";
     AppOnAccountManagementPolicy = "OKP175", Error, "app mapped to the account management policy",

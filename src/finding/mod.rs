@@ -3,8 +3,10 @@
 //! the place in the manifests it is about.
 
 mod code;
+mod docs;
 
 pub use code::{Code, CodeInfo};
+pub use docs::codes_markdown;
 
 use serde::Serialize;
 

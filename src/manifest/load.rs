@@ -6,7 +6,11 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde_saphyr::{DuplicateKeyPolicy, MessageFormatter, UserMessageFormatter};
+use serde_saphyr::budget::BudgetBreach;
+use serde_saphyr::granit_parser::ErrorKind;
+use serde_saphyr::{
+    DuplicateKeyPolicy, ExternalMessageSource, MessageFormatter, UserMessageFormatter,
+};
 use walkdir::WalkDir;
 
 use crate::finding::{Code, Finding, Location};
@@ -19,18 +23,23 @@ pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 /// Alias expansion beyond this many replayed events is treated as an alias bomb.
 const MAX_ALIAS_REPLAY: usize = 100_000;
 
-/// What reading the manifest path produced.
+/// Deepest nesting of mappings and lists accepted (manifests need about 15).
+const MAX_DEPTH: usize = 64;
+
+/// What reading the manifest path produced. Files are parsed one at a time
+/// by the caller ([`parse`]), so only one document is in memory as a JSON
+/// value at any moment.
 #[derive(Debug, Default)]
 pub struct Loaded {
-    /// Every file found, including those that failed to parse.
+    /// Every file found, including those that could not be read.
     pub sources: Sources,
-    /// The parsed document of each file that parsed, by file.
-    pub documents: Vec<(FileId, serde_json::Value)>,
-    /// Problems found while reading and parsing.
+    /// The files whose text was read and can be parsed.
+    pub readable: Vec<FileId>,
+    /// Problems found while reading.
     pub findings: Vec<Finding>,
 }
 
-/// Reads every manifest file under `path` and parses it.
+/// Reads every manifest file under `path`.
 pub fn load(path: &Path) -> Loaded {
     let mut loaded = Loaded::default();
     let files = match discover(path) {
@@ -90,10 +99,7 @@ fn add_bytes(loaded: &mut Loaded, path: PathBuf, bytes: Vec<u8>) {
     match String::from_utf8(bytes) {
         Ok(text) => {
             let file = loaded.sources.add(SourceFile::new(path, text));
-            match parse(file, &loaded.sources.get(file).text) {
-                Ok(value) => loaded.documents.push((file, value)),
-                Err(finding) => loaded.findings.push(finding),
-            }
+            loaded.readable.push(file);
         }
         Err(error) => {
             let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
@@ -209,6 +215,7 @@ fn budget_for(bytes: usize) -> serde_saphyr::Budget {
     budget.max_events = events;
     budget.max_nodes = events;
     budget.max_total_scalar_bytes = bytes.saturating_mul(2).max(1 << 20);
+    budget.max_depth = MAX_DEPTH;
     budget
 }
 
@@ -235,6 +242,23 @@ fn parse_finding(file: FileId, error: &serde_saphyr::Error) -> Finding {
         original = error;
     }
     match original {
+        E::Budget {
+            breach: BudgetBreach::Depth { .. },
+            ..
+        } => too_deep(location),
+        E::ExternalMessage {
+            source, ..
+        } if matches!(
+            source.as_ref(),
+            ExternalMessageSource::Parser(scan)
+                if matches!(scan.kind(), ErrorKind::RecursionLimitExceeded)
+        ) =>
+        {
+            too_deep(location)
+        }
+        E::NonFiniteFloat { .. } => Finding::new(Code::YamlSyntax, location, message).hint(
+            "write a finite number, or quote the text if it is meant as a string; manifests hold no NaN or infinity",
+        ),
         E::DuplicateMappingKey { .. } => Finding::new(Code::DuplicateKey, location, message)
             .hint("remove or rename one of the two keys; YAML mappings cannot repeat a key"),
         E::MultipleDocuments { .. } => Finding::new(
@@ -243,9 +267,16 @@ fn parse_finding(file: FileId, error: &serde_saphyr::Error) -> Finding {
             "the file holds more than one YAML document (`---` separator)",
         )
         .hint("put each document in its own file"),
+        E::AliasReplayLimitExceeded { .. } => Finding::new(
+            Code::YamlLimits,
+            location,
+            format!(
+                "the file's aliases (`*name`) expand to more than {MAX_ALIAS_REPLAY} nodes (an alias bomb?)"
+            ),
+        )
+        .hint("expand the YAML by hand instead of nesting aliases; manifests need no anchors"),
         E::Budget { .. }
         | E::AliasReplayCounterOverflow { .. }
-        | E::AliasReplayLimitExceeded { .. }
         | E::AliasExpansionLimitExceeded { .. }
         | E::AliasReplayStackDepthExceeded { .. } => {
             Finding::new(Code::YamlLimits, location, message).hint(
@@ -257,6 +288,17 @@ fn parse_finding(file: FileId, error: &serde_saphyr::Error) -> Finding {
         _ => Finding::new(Code::YamlSyntax, location, message)
             .hint("fix the YAML syntax at this position (check indentation, quotes and brackets)"),
     }
+}
+
+/// Nesting beyond the parser's depth limit: a runaway bracket or
+/// indentation, or a deliberately hostile file.
+fn too_deep(location: Location) -> Finding {
+    Finding::new(
+        Code::YamlLimits,
+        location,
+        format!("the YAML nests deeper than {MAX_DEPTH} levels"),
+    )
+    .hint("manifests nest about 15 levels deep at most; look for unclosed or repeated `[`/`{` or runaway indentation")
 }
 
 #[cfg(test)]

@@ -61,3 +61,4 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_servers: Option<Vec<authorization_server::AuthorizationServer>>,
 }
+

@@ -52,15 +52,19 @@ pub fn validate_path(path: &Path) -> Validation {
 pub fn validate_loaded(loaded: Loaded) -> Validation {
     let Loaded {
         sources,
-        documents,
+        readable,
         mut findings,
     } = loaded;
     let schema = ManifestSchema::get();
     let mut set = ManifestSet::default();
-    for (file, value) in documents {
-        match typed(schema, file, &value) {
-            Ok(manifest) => set.documents.push(Document { file, manifest }),
-            Err(schema_findings) => findings.extend(schema_findings),
+    for file in readable {
+        // One file's JSON value at a time: it is dropped once typed.
+        match load::parse(file, &sources.get(file).text) {
+            Err(finding) => findings.push(finding),
+            Ok(value) => match typed(schema, file, &value) {
+                Ok(manifest) => set.documents.push(Document { file, manifest }),
+                Err(schema_findings) => findings.extend(schema_findings),
+            },
         }
     }
     // Semantic rules compare policies across files; they run on the files

@@ -4,7 +4,7 @@
 mod util;
 
 // mod bad_input;
-// mod examples;
+mod examples;
 mod loader_props;
 mod render;
 mod rules;

@@ -1099,3 +1099,45 @@ fn profile_enrollment_collects_at_most_ten_attributes() {
     let (_dir, bad) = validate_text(&yaml(11));
     assert_eq!(codes_at(&bad), vec!["OKP014@9:15"]);
 }
+
+case!(
+    post_auth_takes_two_different_actions,
+    "\
+postAuthSessionPolicies:
+  - name: Post Auth Policy
+    rules:
+      - name: R
+        actions:
+          postAuthSession:
+            failureActions: [{ action: TERMINATE_SESSION }, { action: RUN_WORKFLOW, workflow: { id: Notify SOC } }]
+",
+    []
+);
+
+case!(
+    post_auth_takes_each_action_once,
+    "\
+postAuthSessionPolicies:
+  - name: Post Auth Policy
+    rules:
+      - name: R
+        actions:
+          postAuthSession:
+            failureActions: [{ action: TERMINATE_SESSION }, { action: TERMINATE_SESSION }]
+",
+    ["OKP173@7:61"]
+);
+
+case!(
+    entity_risk_takes_one_action,
+    "\
+entityRiskPolicies:
+  - name: Entity Risk Policy
+    rules:
+      - name: R
+        actions:
+          entityRisk:
+            actions: [{ action: TERMINATE_ALL_SESSIONS }, { action: RUN_WORKFLOW, workflow: { id: Notify SOC } }]
+",
+    ["OKP014@7:22"]
+);

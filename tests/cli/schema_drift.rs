@@ -1,4 +1,5 @@
-//! The committed JSON Schema must equal the one generated from the types.
+//! Generated artefacts must equal what the code generates: the JSON Schema
+//! and the finding-code list.
 
 use crate::util::root;
 
@@ -55,5 +56,14 @@ fn schema_command_prints_the_schema() {
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
         oktapol::schema::render()
+    );
+}
+
+#[test]
+fn committed_code_list_matches_the_code_table() {
+    let committed = std::fs::read_to_string(root().join("docs/codes.md")).unwrap_or_default();
+    assert!(
+        committed == oktapol::finding::codes_markdown(),
+        "docs/codes.md is out of date; regenerate it with\n    cargo run -- codes > docs/codes.md"
     );
 }

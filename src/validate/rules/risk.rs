@@ -1,6 +1,8 @@
 //! Entity risk and post-auth session rules: detection types take include or
-//! exclude, and a rule's response is no action or exactly one, with a
-//! workflow exactly when the action runs one.
+//! exclude; an entity risk rule takes no action or one, a post-auth session
+//! rule up to two different ones (terminate the session and run a workflow,
+//! per Okta's 2026 API reference); a workflow is named exactly when the
+//! action runs one.
 
 use super::{At, rules_of};
 use crate::finding::{Code, Finding};
@@ -82,31 +84,25 @@ pub fn check(set: &ManifestSet, out: &mut Vec<Finding>) {
                     )
                 })
                 .collect();
-            responses(
-                &rule_at.join("actions/postAuthSession/failureActions"),
-                &list,
-                out,
-            );
+            let at = rule_at.join("actions/postAuthSession/failureActions");
+            if actions.len() == 2 && actions[0].action == actions[1].action {
+                out.push(
+                    Finding::new(
+                        Code::RiskActionInvalid,
+                        at.item(1).node(),
+                        format!("{} lists the same action twice", at.address),
+                    )
+                    .hint("list each action once"),
+                );
+            }
+            responses(&at, &list, out);
         }
     }
 }
 
 /// Checks a response list given as (runs a workflow, workflow reference).
 fn responses(at: &At, actions: &[(bool, Option<&WorkflowReference>)], out: &mut Vec<Finding>) {
-    if actions.len() > 1 {
-        out.push(
-            Finding::new(
-                Code::RiskActionInvalid,
-                at.item(1).node(),
-                format!(
-                    "{} lists {} actions; Okta takes none or exactly one",
-                    at.address,
-                    actions.len()
-                ),
-            )
-            .hint("keep one action (an empty list only logs the event)"),
-        );
-    }
+    // How many actions a rule takes is a list bound in the schema.
     for (index, (runs_workflow, workflow)) in actions.iter().enumerate() {
         let item = at.item(index);
         match (runs_workflow, workflow) {
