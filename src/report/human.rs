@@ -102,10 +102,8 @@ impl fmt::Debug for Report<'_> {
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.finding.message)?;
-        if self.source.is_none() {
-            if let Some(file) = &self.finding.file {
-                write!(f, " ({file})")?;
-            }
+        if let (None, Some(file)) = (self.source, &self.finding.file) {
+            write!(f, " ({file})")?;
         }
         Ok(())
     }
@@ -127,10 +125,31 @@ impl Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.finding
-            .hint
-            .as_ref()
-            .map(|hint| Box::new(hint) as Box<dyn fmt::Display + 'b>)
+        // Related places in other files cannot be labelled in this snippet,
+        // so they are listed after the hint.
+        let path = self.source.map(SourceFile::display_path);
+        let elsewhere: Vec<String> = self
+            .finding
+            .related
+            .iter()
+            .filter(|related| related.file != path || self.source.is_none())
+            .map(|related| {
+                let place = match (&related.file, related.line, related.column) {
+                    (Some(file), Some(line), Some(column)) => format!("{file}:{line}:{column}"),
+                    (Some(file), _, _) => file.clone(),
+                    _ => String::new(),
+                };
+                format!("{}: {place}", related.message)
+            })
+            .collect();
+        let mut help = self.finding.hint.clone().unwrap_or_default();
+        for line in elsewhere {
+            if !help.is_empty() {
+                help.push('\n');
+            }
+            help.push_str(&line);
+        }
+        (!help.is_empty()).then(|| Box::new(help) as Box<dyn fmt::Display + 'b>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -148,16 +167,19 @@ impl Diagnostic for Report<'_> {
                 true,
             ));
         }
+        let path = source.display_path();
         for related in &self.finding.related {
-            if related.file.as_deref() == Some(&source.display_path()) {
-                if let (Some(line), Some(column)) = (related.line, related.column) {
-                    labels.push(label(
-                        source,
-                        Position { line, column },
-                        Some(related.message.clone()),
-                        false,
-                    ));
-                }
+            if let (true, Some(line), Some(column)) = (
+                related.file.as_deref() == Some(&path),
+                related.line,
+                related.column,
+            ) {
+                labels.push(label(
+                    source,
+                    Position { line, column },
+                    Some(related.message.clone()),
+                    false,
+                ));
             }
         }
         Some(Box::new(labels.into_iter()))

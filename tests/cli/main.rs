@@ -4,6 +4,7 @@
 mod util;
 
 // mod bad_input;
+mod commands;
 mod examples;
 mod loader_props;
 mod render;
