@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::error::Error;
+use crate::finding::Severity;
 use crate::report::{self, Format, Style};
 use crate::validate;
 
@@ -81,19 +82,33 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Whether human output should be coloured.
-fn use_color(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+/// Settings resolved from the command line and the environment ("high
+/// args"): what the commands actually consult.
+#[derive(Debug, Clone, Copy)]
+pub struct Config {
+    /// How human output is styled.
+    pub style: Style,
+}
+
+impl Config {
+    /// Resolves the global flags against the environment.
+    pub fn from_args(args: &Args) -> Self {
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+            }
+        };
+        Config {
+            style: Style { color },
         }
     }
 }
 
 /// Runs a parsed command.
 pub fn run(args: &Args) -> Result<ExitCode, Error> {
+    let config = Config::from_args(args);
     match &args.command {
         Command::Validate {
             path,
@@ -101,12 +116,9 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
             strict,
         } => {
             let validation = validate::validate_path(path);
-            let style = Style {
-                color: use_color(args.color),
-            };
-            print(&report::render(*format, &validation, style))?;
-            let failed = validation.has(crate::finding::Severity::Error)
-                || (*strict && validation.has(crate::finding::Severity::Warning));
+            print(&report::render(*format, &validation, config.style))?;
+            let failed =
+                validation.has(Severity::Error) || (*strict && validation.has(Severity::Warning));
             Ok(if failed {
                 ExitCode::from(1)
             } else {

@@ -193,6 +193,19 @@ impl ManifestSchema {
                     )
                     .hint(if pointer.is_empty() {
                         root_hint(&instance)
+                    } else if instance.is_null() && pointer.matches('/').count() == 1 {
+                        // A top-level kind key with nothing under it.
+                        "write `[]` to manage no policies of this kind, or list its policies; remove the key to leave the kind unmanaged".to_owned()
+                    } else if let Some(text) = instance.as_str().filter(|text| {
+                        !text.contains(':')
+                            && expected.to_lowercase().contains("object")
+                            && allowed_keys(&self.schema, document, &pointer)
+                                .iter()
+                                .any(|key| key == "name")
+                    }) {
+                        format!(
+                            "write a mapping such as `name: {text}`: the entries here are mappings, not plain names"
+                        )
                     } else {
                         type_hint(&expected, &instance)
                     }),
@@ -218,6 +231,16 @@ impl ManifestSchema {
                     &format!("at most {limit}"),
                 ));
             }
+            ValidationErrorKind::MinLength { limit: 1 } => {
+                out.push(
+                    Finding::new(
+                        Code::OutOfRange,
+                        Location::node(file, pointer.clone()),
+                        format!("{at} is empty"),
+                    )
+                    .hint("write the value, or remove the entry"),
+                );
+            }
             ValidationErrorKind::MinLength { limit } => {
                 out.push(out_of_range(
                     file,
@@ -242,17 +265,25 @@ impl ManifestSchema {
                     &pointer,
                     &at,
                     &instance,
-                    &format!("a list of at least {limit} items"),
+                    &format!("a list of at least {limit} {}", items(*limit)),
                 ));
             }
             ValidationErrorKind::MaxItems { limit } => {
-                out.push(out_of_range(
-                    file,
-                    &pointer,
-                    &at,
-                    &instance,
-                    &format!("a list of at most {limit} items"),
-                ));
+                out.push(
+                    Finding::new(
+                        Code::OutOfRange,
+                        Location::node(file, pointer.clone()),
+                        format!(
+                            "{at} must be a list of at most {limit} {}, found {}",
+                            items(*limit),
+                            display_value(&instance)
+                        ),
+                    )
+                    .hint(format!(
+                        "remove entries: Okta accepts at most {limit} {} here",
+                        items(*limit)
+                    )),
+                );
             }
             ValidationErrorKind::OneOfNotValid { context }
             | ValidationErrorKind::AnyOf { context } => {
@@ -275,7 +306,19 @@ impl ManifestSchema {
                     }
                 }
             }
+            // An empty string also fails `minLength`, which says so plainly.
+            ValidationErrorKind::Pattern { .. } if instance.as_str() == Some("") => {}
             ValidationErrorKind::Pattern { pattern } => {
+                let hint = schema_node(&self.schema, document, &pointer)
+                    .and_then(|node| {
+                        node.get("description")
+                            .or_else(|| resolve(&self.schema, node).get("description"))
+                    })
+                    .and_then(Value::as_str)
+                    .map_or_else(
+                        || "see the field's description in schema/oktapol.schema.json".to_owned(),
+                        str::to_owned,
+                    );
                 out.push(
                     Finding::new(
                         Code::InvalidValue,
@@ -285,7 +328,7 @@ impl ManifestSchema {
                             display_value(&instance)
                         ),
                     )
-                    .hint("see the field's description in schema/oktapol.schema.json"),
+                    .hint(hint),
                 );
             }
             _ => out.push(
@@ -302,7 +345,11 @@ impl ManifestSchema {
 
 fn unknown_key(file: usize, pointer: &str, at: &str, key: &str, allowed: &[String]) -> Finding {
     let location = Location::key(file, child_pointer(pointer, key));
-    let cleaned: String = key.chars().filter(|c| !is_invisible(*c)).collect();
+    let cleaned: String = key
+        .chars()
+        .filter(|c| !is_invisible(*c))
+        .map(ascii_lookalike)
+        .collect();
     let hint = spelling::key_hint(key, allowed)
         .or_else(|| {
             // Keys are ASCII: a stray invisible or look-alike character
@@ -719,6 +766,7 @@ fn items(count: u64) -> &'static str {
 
 fn display_value(value: &Value) -> String {
     match value {
+        Value::String(text) if text.is_empty() => "an empty string".to_owned(),
         Value::String(text) => format!("`{text}`"),
         Value::Object(_) => "a mapping".to_owned(),
         Value::Array(list) => format!("a list of {} {}", list.len(), items(list.len() as u64)),
@@ -734,6 +782,35 @@ fn value_phrase(value: &Value) -> String {
         Value::String(text) => format!("the string `{text}`"),
         Value::Array(_) => "a list".to_owned(),
         Value::Object(_) => "a mapping".to_owned(),
+    }
+}
+
+/// The ASCII letter a Cyrillic or Greek look-alike stands for.
+fn ascii_lookalike(c: char) -> char {
+    match c {
+        'а' | 'α' => 'a',
+        'с' | 'ϲ' => 'c',
+        'е' | 'ε' => 'e',
+        'і' | 'ι' => 'i',
+        'ј' => 'j',
+        'о' | 'ο' => 'o',
+        'р' | 'ρ' => 'p',
+        'ѕ' => 's',
+        'у' => 'y',
+        'х' | 'χ' => 'x',
+        'А' | 'Α' => 'A',
+        'В' | 'Β' => 'B',
+        'С' => 'C',
+        'Е' | 'Ε' => 'E',
+        'Н' | 'Η' => 'H',
+        'І' | 'Ι' => 'I',
+        'К' | 'Κ' => 'K',
+        'М' | 'Μ' => 'M',
+        'О' | 'Ο' => 'O',
+        'Р' | 'Ρ' => 'P',
+        'Т' | 'Τ' => 'T',
+        'Х' | 'Χ' => 'X',
+        other => other,
     }
 }
 
@@ -831,6 +908,14 @@ fn type_hint(kind_debug: &str, instance: &Value) -> String {
         }
         Value::Array(_) if lower.contains("object") => {
             "write a mapping (`key: value`), not a list".to_owned()
+        }
+        Value::String(text) if lower.contains("array") => {
+            format!("write a list: `[{text}]`")
+        }
+        Value::Object(object)
+            if lower.contains("array") && object.keys().any(|key| key.starts_with('-')) =>
+        {
+            "put a space after the `-` (`- name: ...`); without it YAML reads `-name` as a key".to_owned()
         }
         Value::Object(_) if lower.contains("array") => {
             "write a list (`- item` or `[a, b]`), not a mapping".to_owned()

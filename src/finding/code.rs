@@ -126,6 +126,8 @@ codes! {
         "A profile enrollment policy has exactly one rule, written with `default: true`.";
     ProfileEnrollmentForm = "OKP153", Error, "profile enrollment form inconsistent",
         "A profile enrollment rule lists each profile attribute once and calls at most one pre-registration inline hook.";
+    UiSchemaByName = "OKP154", Error, "UI schema referenced by name",
+        "Okta's UI schemas (the registration form layout) have no names; `uiSchemaId` is written `id:uis…`. Okta creates it, and once present every update carries it.";
     RiskDetectionOverlap = "OKP160", Error, "risk detection types include and exclude",
         "`riskDetectionTypes` takes `include` or `exclude`, not both.";
     ManagedDeviceNotRegistered = "OKP161", Error, "managed device must be registered",

@@ -102,17 +102,31 @@ fn add_bytes(loaded: &mut Loaded, path: PathBuf, bytes: Vec<u8>) {
             loaded.readable.push(file);
         }
         Err(error) => {
+            // Windows PowerShell's `>` and `Out-File` write UTF-16 with a byte order mark.
+            let utf16 = error.as_bytes().starts_with(&[0xFF, 0xFE])
+                || error.as_bytes().starts_with(&[0xFE, 0xFF]);
             let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
             let prefix = String::from_utf8_lossy(valid).into_owned();
             let position = end_position(&prefix);
             let file = loaded.sources.add(SourceFile::new(path, prefix));
+            let (message, hint) = if utf16 {
+                (
+                    "the file is UTF-16 text, not UTF-8",
+                    "save the file as UTF-8 (in PowerShell: `Set-Content -Encoding utf8`, or `Out-File -Encoding utf8`)",
+                )
+            } else {
+                (
+                    "the file is not valid UTF-8 text (is it a binary file?)",
+                    "save the file as UTF-8, or move non-manifest files out of the manifest directory",
+                )
+            };
             loaded.findings.push(
                 Finding::new(
                     Code::NotUtf8,
                     Location::Position { file, position },
-                    "the file is not valid UTF-8 text (is it a binary file?)",
+                    message,
                 )
-                .hint("save the file as UTF-8, or move non-manifest files out of the manifest directory"),
+                .hint(hint),
             );
         }
     }
@@ -203,7 +217,7 @@ pub fn parse(file: FileId, text: &str) -> Result<serde_json::Value, Finding> {
         )
         .hint("add policies (e.g. `signOnPolicies: [...]`) or delete the file")),
         Ok(value) => Ok(value),
-        Err(error) => Err(parse_finding(file, &error)),
+        Err(error) => Err(parse_finding(file, text, &error)),
     }
 }
 
@@ -226,7 +240,7 @@ fn is_blank(text: &str) -> bool {
     })
 }
 
-fn parse_finding(file: FileId, error: &serde_saphyr::Error) -> Finding {
+fn parse_finding(file: FileId, text: &str, error: &serde_saphyr::Error) -> Finding {
     let message = UserMessageFormatter.format_message(error).into_owned();
     let position = error
         .location()
@@ -285,9 +299,149 @@ fn parse_finding(file: FileId, error: &serde_saphyr::Error) -> Finding {
         }
         E::UnknownAnchor { .. } => Finding::new(Code::YamlSyntax, location, message)
             .hint("define the anchor (`&name`) before using the alias (`*name`)"),
-        _ => Finding::new(Code::YamlSyntax, location, message)
-            .hint("fix the YAML syntax at this position (check indentation, quotes and brackets)"),
+        E::ExternalMessage { source, .. } => {
+            let kind = match source.as_ref() {
+                ExternalMessageSource::Parser(scan) => Some(scan.kind()),
+                _ => None,
+            };
+            if let Some(ErrorKind::UnexpectedCharacter { character }) = kind {
+                if character.is_control() {
+                    return Finding::new(
+                        Code::YamlSyntax,
+                        location,
+                        format!(
+                            "the file contains the control character U+{:04X}, which YAML does not allow",
+                            u32::from(*character)
+                        ),
+                    )
+                    .hint("manifests are plain text: remove the character, or move the file out of the manifest directory if it is not a manifest");
+                }
+            }
+            Finding::new(Code::YamlSyntax, location, message).hint(syntax_hint(kind, text, position))
+        }
+        _ => Finding::new(Code::YamlSyntax, location, message).hint(syntax_hint(None, text, position)),
     }
+}
+
+/// A fix for a YAML syntax error: a bracket that is never closed explains
+/// most errors reported further down, so it comes first; otherwise a hint
+/// for the kind of error.
+fn syntax_hint(kind: Option<&ErrorKind>, text: &str, position: Position) -> String {
+    if !matches!(kind, Some(ErrorKind::MismatchedFlowCollectionEnd { .. })) {
+        if let Some((open, at)) = unclosed_bracket(text, position) {
+            let close = if open == '[' { ']' } else { '}' };
+            return format!(
+                "the `{open}` at line {}, column {} is never closed: add the missing `{close}`",
+                at.line, at.column
+            );
+        }
+    }
+    let hint = match kind {
+        Some(
+            ErrorKind::TabNotAllowed
+            | ErrorKind::TabInBlockIndentation
+            | ErrorKind::TabInIndentation
+            | ErrorKind::TabInPlainScalar
+            | ErrorKind::TabAtBlockScalarStart,
+        ) => "indent with spaces: YAML does not allow tabs here (set your editor to insert spaces)",
+        Some(ErrorKind::SimpleKeyExpected) => "add a `:` after the key (`key: value`)",
+        Some(ErrorKind::MappingValueNotAllowed | ErrorKind::InvalidColonPlacement) => {
+            "a `: ` inside a value starts a mapping: quote the value (`name: \"Contractors: EMEA\"`), or align this line with its siblings"
+        }
+        Some(ErrorKind::UnclosedQuotedScalar) => {
+            "close the quote (inside single quotes, an apostrophe is written `''`)"
+        }
+        Some(ErrorKind::InvalidTrailingSingleQuotedScalar) => {
+            "inside single quotes an apostrophe is written `''` (`'Contractor''s policy'`), or use double quotes"
+        }
+        Some(ErrorKind::InvalidTrailingDoubleQuotedScalar) => {
+            "quote the whole value (`name: \"Contractors EMEA\"`); nothing may follow the closing quote"
+        }
+        Some(ErrorKind::BlockEntryInFlowCollection) => {
+            "inside `[...]` separate the items with commas (`[Workday, NetSuite]`); `- item` lines need no brackets"
+        }
+        Some(ErrorKind::MismatchedFlowCollectionEnd { .. }) => {
+            "close `[` with `]` and `{` with `}`"
+        }
+        Some(
+            ErrorKind::ExpectedBlockMappingKey
+            | ErrorKind::ExpectedBlockSequenceEntry
+            | ErrorKind::InvalidIndentation,
+        ) => "indent this line like the other entries of the same list or mapping",
+        _ => "fix the YAML syntax at this position (check indentation, quotes and brackets)",
+    };
+    hint.to_owned()
+}
+
+/// The innermost `[` or `{` that is still open at `error` and never closed
+/// anywhere in the file, found by a light scan that skips quoted strings
+/// and comments.
+fn unclosed_bracket(text: &str, error: Position) -> Option<(char, Position)> {
+    let mut stack: Vec<(char, Position)> = Vec::new();
+    let mut open_at_error = None;
+    let mut quote: Option<char> = None;
+    for (index, line) in text.lines().enumerate() {
+        let line_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        // The last non-blank character before this one on the line, if any.
+        let mut previous: Option<char> = None;
+        let mut chars = line.chars().zip(1u32..).peekable();
+        // The character just before this one (blank or not).
+        let mut before: Option<char> = None;
+        while let Some((c, column)) = chars.next() {
+            let after_blank = before.is_none_or(char::is_whitespace);
+            before = Some(c);
+            if open_at_error.is_none() && (line_number, column) >= (error.line, error.column) {
+                open_at_error = Some(stack.clone());
+            }
+            match quote {
+                Some('"') => {
+                    if c == '\\' {
+                        chars.next();
+                        before = None;
+                    } else if c == '"' {
+                        quote = None;
+                        previous = Some(c);
+                    }
+                    continue;
+                }
+                Some(_) => {
+                    if c == '\'' {
+                        if chars.peek().is_some_and(|(next, _)| *next == '\'') {
+                            chars.next();
+                        } else {
+                            quote = None;
+                            previous = Some(c);
+                        }
+                    }
+                    continue;
+                }
+                None => {}
+            }
+            let token_start = matches!(previous, None | Some(':' | '-' | ',' | '[' | '{' | '?'));
+            match c {
+                _ if c.is_whitespace() => continue,
+                '#' if after_blank => break,
+                '"' | '\'' if token_start => quote = Some(c),
+                '[' | '{' if token_start || !stack.is_empty() => stack.push((
+                    c,
+                    Position {
+                        line: line_number,
+                        column,
+                    },
+                )),
+                ']' | '}' => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+            previous = Some(c);
+        }
+        if open_at_error.is_none() && line_number >= error.line {
+            open_at_error = Some(stack.clone());
+        }
+    }
+    let open = open_at_error.unwrap_or_else(|| stack.clone());
+    open.into_iter().rev().find(|opener| stack.contains(opener))
 }
 
 /// Nesting beyond the parser's depth limit: a runaway bracket or

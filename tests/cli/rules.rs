@@ -1141,3 +1141,29 @@ entityRiskPolicies:
 ",
     ["OKP014@7:22"]
 );
+
+case!(
+    ui_schema_is_referenced_by_id,
+    "\
+profileEnrollmentPolicies:
+  - name: Registration
+    rules:
+      - name: Default Rule
+        default: true
+        actions: { profileEnrollment: { uiSchemaId: Registration form } }
+",
+    ["OKP154@6:53"]
+);
+
+case!(
+    ui_schema_by_id_is_fine,
+    "\
+profileEnrollmentPolicies:
+  - name: Registration
+    rules:
+      - name: Default Rule
+        default: true
+        actions: { profileEnrollment: { uiSchemaId: 'id:uis44fio9ifOCwJAO1d7' } }
+",
+    []
+);

@@ -1,6 +1,6 @@
 //! Profile enrollment policy rules: exactly one rule (Okta's, written with
 //! `default: true`), each profile attribute once, at most one
-//! pre-registration inline hook. (The limits on attributes and target
+//! pre-registration inline hook, UI schemas referenced by ID. (The limits on attributes and target
 //! groups are list bounds in the schema.)
 
 use std::collections::HashMap;
@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use super::{At, rules_of};
 use crate::finding::{Code, Finding};
 use crate::manifest::profile_enrollment::{ProfileEnrollmentPolicy, ProfileEnrollmentRule};
+use crate::manifest::reference::RefTarget;
 use crate::manifest::set::ManifestSet;
 
 const MAX_INLINE_HOOKS: usize = 1;
@@ -83,6 +84,22 @@ pub fn check(set: &ManifestSet, out: &mut Vec<Finding>) {
                         ),
                     )
                     .hint("remove one of the two entries"),
+                );
+            }
+        }
+        if let Some(ui_schema) = &action.ui_schema_id {
+            if matches!(ui_schema.target(), RefTarget::Name(_)) {
+                out.push(
+                    Finding::new(
+                        Code::UiSchemaByName,
+                        at.join("uiSchemaId").node(),
+                        format!(
+                            "{} names UI schema {:?}, but Okta's UI schemas have no names",
+                            at.address,
+                            ui_schema.as_str()
+                        ),
+                    )
+                    .hint("write the UI schema's ID as `id:uis…` (or omit `uiSchemaId` to keep the one Okta created)"),
                 );
             }
         }
