@@ -148,7 +148,7 @@ impl ManifestSchema {
     ) {
         let pointer = error.instance_path().as_str().to_owned();
         let at = address(document, &pointer);
-        let instance = error.instance();
+        let instance: &Value = error.instance();
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected }
             | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
@@ -162,11 +162,11 @@ impl ManifestSchema {
                     .as_array()
                     .map(|values| values.iter().map(raw_value).collect())
                     .unwrap_or_default();
-                out.push(invalid_value(file, &pointer, &at, &instance, &options));
+                out.push(invalid_value(file, &pointer, &at, instance, &options));
             }
             ValidationErrorKind::Constant { expected_value } => {
                 let options = vec![raw_value(expected_value)];
-                out.push(invalid_value(file, &pointer, &at, &instance, &options));
+                out.push(invalid_value(file, &pointer, &at, instance, &options));
             }
             ValidationErrorKind::Required { property } => {
                 let key = property.as_str().unwrap_or_default();
@@ -188,14 +188,16 @@ impl ManifestSchema {
                         format!(
                             "{at} must be {}, found {}",
                             type_phrase(&expected),
-                            value_phrase(&instance)
+                            value_phrase(instance)
                         ),
                     )
                     .hint(if pointer.is_empty() {
-                        root_hint(&instance)
+                        root_hint(instance)
                     } else if instance.is_null() && pointer.matches('/').count() == 1 {
                         // A top-level kind key with nothing under it.
                         "write `[]` to manage no policies of this kind, or list its policies; remove the key to leave the kind unmanaged".to_owned()
+                    } else if instance.is_null() && is_required(&self.schema, document, &pointer) {
+                        "give the key a value: it is required here".to_owned()
                     } else if let Some(text) = instance.as_str().filter(|text| {
                         !text.contains(':')
                             && expected.to_lowercase().contains("object")
@@ -207,7 +209,7 @@ impl ManifestSchema {
                             "write a mapping such as `name: {text}`: the entries here are mappings, not plain names"
                         )
                     } else {
-                        type_hint(&expected, &instance)
+                        type_hint(&expected, instance)
                     }),
                 );
             }
@@ -217,7 +219,7 @@ impl ManifestSchema {
                     file,
                     &pointer,
                     &at,
-                    &instance,
+                    instance,
                     &format!("at least {limit}"),
                 ));
             }
@@ -227,7 +229,7 @@ impl ManifestSchema {
                     file,
                     &pointer,
                     &at,
-                    &instance,
+                    instance,
                     &format!("at most {limit}"),
                 ));
             }
@@ -246,7 +248,7 @@ impl ManifestSchema {
                     file,
                     &pointer,
                     &at,
-                    &instance,
+                    instance,
                     &format!("at least {limit} characters long"),
                 ));
             }
@@ -255,7 +257,7 @@ impl ManifestSchema {
                     file,
                     &pointer,
                     &at,
-                    &instance,
+                    instance,
                     &format!("at most {limit} characters long"),
                 ));
             }
@@ -264,7 +266,7 @@ impl ManifestSchema {
                     file,
                     &pointer,
                     &at,
-                    &instance,
+                    instance,
                     &format!("a list of at least {limit} {}", items(*limit)),
                 ));
             }
@@ -276,7 +278,7 @@ impl ManifestSchema {
                         format!(
                             "{at} must be a list of at most {limit} {}, found {}",
                             items(*limit),
-                            display_value(&instance)
+                            display_value(instance)
                         ),
                     )
                     .hint(format!(
@@ -289,10 +291,10 @@ impl ManifestSchema {
             | ValidationErrorKind::AnyOf { context } => {
                 if let Some(options) = constant_options(&pointer, context) {
                     // A documented enum is a `oneOf` of `const`s: name them all.
-                    out.push(invalid_value(file, &pointer, &at, &instance, &options));
+                    out.push(invalid_value(file, &pointer, &at, instance, &options));
                     return;
                 }
-                match pick_branch(&pointer, &instance, context) {
+                match pick_branch(&pointer, instance, context) {
                     Some(branch) => {
                         for inner in branch {
                             self.convert(file, document, inner, out);
@@ -300,9 +302,7 @@ impl ManifestSchema {
                     }
                     None => {
                         let variants = variants(&self.schema, document, &pointer);
-                        out.push(no_branch(
-                            file, &pointer, &at, &instance, context, &variants,
-                        ));
+                        out.push(no_branch(file, &pointer, &at, instance, context, &variants));
                     }
                 }
             }
@@ -325,7 +325,7 @@ impl ManifestSchema {
                         Location::node(file, pointer.clone()),
                         format!(
                             "{} is not a valid value for {at} (it must match `{pattern}`)",
-                            display_value(&instance)
+                            display_value(instance)
                         ),
                     )
                     .hint(hint),
@@ -660,6 +660,25 @@ pub fn allowed_keys(schema: &Value, document: &Value, pointer: &str) -> Vec<Stri
         .unwrap_or_default()
 }
 
+/// Whether the key at `pointer` is required in its mapping.
+fn is_required(schema: &Value, document: &Value, pointer: &str) -> bool {
+    let Some((parent, key)) = pointer.rsplit_once('/') else {
+        return false;
+    };
+    let key = key.replace("~1", "/").replace("~0", "~");
+    let Some(node) = schema_node(schema, document, parent) else {
+        return false;
+    };
+    let node = select_branch(
+        schema,
+        resolve(schema, node),
+        document_node(document, parent),
+    );
+    node.get("required")
+        .and_then(Value::as_array)
+        .is_some_and(|required| required.iter().any(|name| name.as_str() == Some(&key)))
+}
+
 /// The instance at `pointer` (the document itself when it does not exist).
 fn document_node<'d>(document: &'d Value, pointer: &str) -> &'d Value {
     document.pointer(pointer).unwrap_or(document)
@@ -908,6 +927,9 @@ fn type_hint(kind_debug: &str, instance: &Value) -> String {
         }
         Value::Array(_) if lower.contains("object") => {
             "write a mapping (`key: value`), not a list".to_owned()
+        }
+        Value::Array(_) if lower == "single(string)" => {
+            "write one string (for several lines, use a block scalar: `key: |` followed by indented lines)".to_owned()
         }
         Value::String(text) if lower.contains("array") => {
             format!("write a list: `[{text}]`")

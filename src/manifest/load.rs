@@ -304,18 +304,18 @@ fn parse_finding(file: FileId, text: &str, error: &serde_saphyr::Error) -> Findi
                 ExternalMessageSource::Parser(scan) => Some(scan.kind()),
                 _ => None,
             };
-            if let Some(ErrorKind::UnexpectedCharacter { character }) = kind {
-                if character.is_control() {
-                    return Finding::new(
-                        Code::YamlSyntax,
-                        location,
-                        format!(
-                            "the file contains the control character U+{:04X}, which YAML does not allow",
-                            u32::from(*character)
-                        ),
-                    )
-                    .hint("manifests are plain text: remove the character, or move the file out of the manifest directory if it is not a manifest");
-                }
+            if let Some(ErrorKind::UnexpectedCharacter { character }) = kind
+                && character.is_control()
+            {
+                return Finding::new(
+                    Code::YamlSyntax,
+                    location,
+                    format!(
+                        "the file contains the control character U+{:04X}, which YAML does not allow",
+                        u32::from(*character)
+                    ),
+                )
+                .hint("manifests are plain text: remove the character, or move the file out of the manifest directory if it is not a manifest");
             }
             Finding::new(Code::YamlSyntax, location, message).hint(syntax_hint(kind, text, position))
         }
@@ -327,14 +327,14 @@ fn parse_finding(file: FileId, text: &str, error: &serde_saphyr::Error) -> Findi
 /// most errors reported further down, so it comes first; otherwise a hint
 /// for the kind of error.
 fn syntax_hint(kind: Option<&ErrorKind>, text: &str, position: Position) -> String {
-    if !matches!(kind, Some(ErrorKind::MismatchedFlowCollectionEnd { .. })) {
-        if let Some((open, at)) = unclosed_bracket(text, position) {
-            let close = if open == '[' { ']' } else { '}' };
-            return format!(
-                "the `{open}` at line {}, column {} is never closed: add the missing `{close}`",
-                at.line, at.column
-            );
-        }
+    if !matches!(kind, Some(ErrorKind::MismatchedFlowCollectionEnd { .. }))
+        && let Some((open, at)) = unclosed_bracket(text, position)
+    {
+        let close = if open == '[' { ']' } else { '}' };
+        return format!(
+            "the `{open}` at line {}, column {} is never closed: add the missing `{close}`",
+            at.line, at.column
+        );
     }
     let hint = match kind {
         Some(

@@ -3,7 +3,7 @@
 
 mod util;
 
-// mod bad_input;
+mod bad_input;
 mod commands;
 mod examples;
 mod loader_props;
