@@ -61,4 +61,3 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_servers: Option<Vec<authorization_server::AuthorizationServer>>,
 }
-

@@ -4,6 +4,7 @@
 //! node, and the finding's JSON pointer is looked up in it.
 
 use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -134,7 +135,40 @@ impl Sources {
 enum Node {
     Scalar,
     Sequence(Vec<Spanned<Node>>),
-    Mapping(Vec<(Spanned<String>, Spanned<Node>)>),
+    Mapping(Mapping),
+}
+
+/// Mappings with many keys get a hash index, so locating many findings in
+/// one huge mapping stays linear overall.
+#[derive(Debug)]
+struct Mapping {
+    entries: Vec<(Spanned<String>, Spanned<Node>)>,
+    index: Option<HashMap<String, usize>>,
+}
+
+impl Mapping {
+    const INDEX_FROM: usize = 32;
+
+    fn new(entries: Vec<(Spanned<String>, Spanned<Node>)>) -> Self {
+        let index = (entries.len() >= Self::INDEX_FROM).then(|| {
+            entries
+                .iter()
+                .enumerate()
+                .map(|(position, (key, _))| (key.value.clone(), position))
+                .collect()
+        });
+        Mapping { entries, index }
+    }
+
+    fn get(&self, key: &str) -> Option<&(Spanned<String>, Spanned<Node>)> {
+        match &self.index {
+            Some(index) => index.get(key).map(|&position| &self.entries[position]),
+            None => self
+                .entries
+                .iter()
+                .find(|(candidate, _)| candidate.value == key),
+        }
+    }
 }
 
 fn position_of<T>(spanned: &Spanned<T>) -> Position {
@@ -150,9 +184,8 @@ fn locate_in(root: &Spanned<Node>, pointer: &str, anchor: Anchor) -> Position {
     for token in pointer.split('/').skip(1) {
         let token = token.replace("~1", "/").replace("~0", "~");
         let next = match &node.value {
-            Node::Mapping(entries) => entries
-                .iter()
-                .find(|(key, _)| key.value == token)
+            Node::Mapping(mapping) => mapping
+                .get(&token)
                 .map(|(key, value)| (Some(position_of(key)), value)),
             Node::Sequence(items) => token
                 .parse::<usize>()
@@ -251,7 +284,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
             let key = Spanned::new(key.value.0, key.referenced, key.defined);
             entries.push((key, value));
         }
-        Ok(Node::Mapping(entries))
+        Ok(Node::Mapping(Mapping::new(entries)))
     }
 }
 

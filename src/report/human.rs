@@ -82,12 +82,24 @@ impl SourceCode for NamedText<'_> {
         let contents = self
             .text
             .read_span(span, context_lines_before, context_lines_after)?;
+        // miette counts columns in bytes; findings count characters (as the
+        // JSON, GitHub and SARIF outputs do). Without context, the column
+        // is that of the span's start, so recount it in characters.
+        let mut column = contents.column();
+        if context_lines_before == 0 && context_lines_after == 0 {
+            let end = span.offset().min(self.text.len());
+            let start = end.saturating_sub(column);
+            column = self
+                .text
+                .get(start..end)
+                .map_or(column, |prefix| prefix.chars().count());
+        }
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             contents.data(),
             *contents.span(),
             contents.line(),
-            contents.column(),
+            column,
             contents.line_count(),
         )))
     }

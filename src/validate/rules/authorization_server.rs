@@ -23,9 +23,9 @@ pub fn check(set: &ManifestSet, out: &mut Vec<Finding>) {
             if let (Some(access), Some(window)) = (
                 token.access_token_lifetime_minutes,
                 token.refresh_token_window_minutes,
-            ) {
-                if window < access {
-                    out.push(
+            ) && window < access
+            {
+                out.push(
                         Finding::new(
                             Code::TokenLifetime,
                             at.join("refreshTokenWindowMinutes").node(),
@@ -36,7 +36,6 @@ pub fn check(set: &ManifestSet, out: &mut Vec<Finding>) {
                         )
                         .hint("make `refreshTokenWindowMinutes` at least `accessTokenLifetimeMinutes`"),
                     );
-                }
             }
         }
     }

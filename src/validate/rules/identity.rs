@@ -112,12 +112,18 @@ fn check_list(list: &PolicyList<'_>, out: &mut Vec<Finding>) {
         for policy in &list.policies {
             let meaningful = policy.rules.iter().any(|r| !r.identity.default);
             if !policy.identity.default && !meaningful {
+                // A misplaced `default: true` rule is reported on its own (OKP108).
+                let what = if policy.rules.is_empty() {
+                    "has no rules"
+                } else {
+                    "has no rules besides `default: true` ones"
+                };
                 out.push(
                     Finding::new(
                         Code::PolicyWithoutRules,
                         Location::node(policy.file, policy.pointer.clone()),
                         format!(
-                            "{scope}[{:?}] has no rules, so Okta never applies it",
+                            "{scope}[{:?}] {what}, so Okta never applies it",
                             policy.identity.name
                         ),
                     )

@@ -59,22 +59,22 @@ fn routing(at: &At, idp: &IdpRouting, out: &mut Vec<Finding>) {
             IdentityProviderType::X509 => Some("X509"),
             _ => None,
         };
-        if let Some(name) = single {
-            if let Some(first) = singletons.insert(name, index) {
-                out.push(
-                    Finding::new(
-                        Code::IdpProviderTypeRepeated,
-                        item.join("type").node(),
-                        format!(
-                            "{} lists a second `{name}` provider (the first is entry {first})",
-                            at.address
-                        ),
-                    )
-                    .hint(format!(
-                        "Okta allows only one `{name}` provider per rule; remove one"
-                    )),
-                );
-            }
+        if let Some(name) = single
+            && let Some(first) = singletons.insert(name, index)
+        {
+            out.push(
+                Finding::new(
+                    Code::IdpProviderTypeRepeated,
+                    item.join("type").node(),
+                    format!(
+                        "{} lists a second `{name}` provider (the first is entry {first})",
+                        at.address
+                    ),
+                )
+                .hint(format!(
+                    "Okta allows only one `{name}` provider per rule; remove one"
+                )),
+            );
         }
         let needs_reference = !matches!(
             provider.kind,

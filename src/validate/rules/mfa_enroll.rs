@@ -49,7 +49,7 @@ pub fn check(set: &ManifestSet, out: &mut Vec<Finding>) {
             .as_ref()
             .and_then(|a| a.enroll.as_ref())
             .and_then(|e| e.self_enroll);
-        let uses_factors = policy.settings.as_ref().is_some_and(|s| uses_factors(s));
+        let uses_factors = policy.settings.as_ref().is_some_and(uses_factors);
         if prompt == Some(EnrollPrompt::NeverIncludingRecovery) && uses_factors {
             out.push(
                 Finding::new(

@@ -93,9 +93,11 @@ fn settings(at: &At, password: &PasswordSettings, out: &mut Vec<Finding>) {
         }
     }
     if let Some(age) = &password.age {
-        if let (Some(max), Some(warn)) = (age.max_age_days, age.expire_warn_days) {
-            if max > 0 && warn >= max {
-                out.push(
+        if let (Some(max), Some(warn)) = (age.max_age_days, age.expire_warn_days)
+            && max > 0
+            && warn >= max
+        {
+            out.push(
                     Finding::new(
                         Code::PasswordBounds,
                         at.join("age/expireWarnDays").node(),
@@ -106,53 +108,54 @@ fn settings(at: &At, password: &PasswordSettings, out: &mut Vec<Finding>) {
                     )
                     .hint("make `expireWarnDays` smaller than `maxAgeDays`"),
                 );
-            }
         }
-        if let (Some(max_days), Some(min_minutes)) = (age.max_age_days, age.min_age_minutes) {
-            if max_days > 0 && u64::from(min_minutes) >= u64::from(max_days) * 24 * 60 {
-                out.push(
-                    Finding::new(
-                        Code::PasswordBounds,
-                        at.join("age/minAgeMinutes").node(),
-                        format!(
-                            "{}.age: the minimum age is not shorter than the maximum age",
-                            at.address
-                        ),
-                    )
-                    .hint("make `minAgeMinutes` shorter than `maxAgeDays`"),
-                );
-            }
-        }
-    }
-    if let Some(lockout) = &password.lockout {
-        if lockout.max_attempts == Some(0) {
-            out.push(
-                Finding::new(
-                    Code::WeakPassword,
-                    at.join("lockout/maxAttempts").node(),
-                    format!(
-                        "{} never locks an account out after failed attempts",
-                        at.address
-                    ),
-                )
-                .hint("set `maxAttempts` (Okta's default is 10)"),
-            );
-        }
-    }
-    if let Some(breached) = &password.breached_protection {
-        if breached.logout_enabled == Some(true) && breached.expire_after_days.is_none() {
+        if let (Some(max_days), Some(min_minutes)) = (age.max_age_days, age.min_age_minutes)
+            && max_days > 0
+            && u64::from(min_minutes) >= u64::from(max_days) * 24 * 60
+        {
             out.push(
                 Finding::new(
                     Code::PasswordBounds,
-                    at.join("breachedProtection/logoutEnabled").node(),
+                    at.join("age/minAgeMinutes").node(),
                     format!(
-                        "{}.breachedProtection logs users out but sets no `expireAfterDays`",
+                        "{}.age: the minimum age is not shorter than the maximum age",
                         at.address
                     ),
                 )
-                .hint("add `expireAfterDays` (0 to 10)"),
+                .hint("make `minAgeMinutes` shorter than `maxAgeDays`"),
             );
         }
+    }
+    if let Some(lockout) = &password.lockout
+        && lockout.max_attempts == Some(0)
+    {
+        out.push(
+            Finding::new(
+                Code::WeakPassword,
+                at.join("lockout/maxAttempts").node(),
+                format!(
+                    "{} never locks an account out after failed attempts",
+                    at.address
+                ),
+            )
+            .hint("set `maxAttempts` (Okta's default is 10)"),
+        );
+    }
+    if let Some(breached) = &password.breached_protection
+        && breached.logout_enabled == Some(true)
+        && breached.expire_after_days.is_none()
+    {
+        out.push(
+            Finding::new(
+                Code::PasswordBounds,
+                at.join("breachedProtection/logoutEnabled").node(),
+                format!(
+                    "{}.breachedProtection logs users out but sets no `expireAfterDays`",
+                    at.address
+                ),
+            )
+            .hint("add `expireAfterDays` (0 to 10)"),
+        );
     }
 }
 

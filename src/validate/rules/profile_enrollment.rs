@@ -38,9 +38,10 @@ pub fn check(set: &ManifestSet, out: &mut Vec<Finding>) {
                 ),
             );
         }
-        if let Some(rule) = policy.rules.first() {
-            if !rule.default {
-                out.push(
+        if let Some(rule) = policy.rules.first()
+            && !rule.default
+        {
+            out.push(
                     Finding::new(
                         Code::ProfileEnrollmentRuleCount,
                         at.join("rules").item(0).node(),
@@ -51,7 +52,6 @@ pub fn check(set: &ManifestSet, out: &mut Vec<Finding>) {
                     )
                     .hint("add `default: true` to the rule"),
                 );
-            }
         }
     }
     let rules = rules_of(
@@ -87,9 +87,10 @@ pub fn check(set: &ManifestSet, out: &mut Vec<Finding>) {
                 );
             }
         }
-        if let Some(ui_schema) = &action.ui_schema_id {
-            if matches!(ui_schema.target(), RefTarget::Name(_)) {
-                out.push(
+        if let Some(ui_schema) = &action.ui_schema_id
+            && matches!(ui_schema.target(), RefTarget::Name(_))
+        {
+            out.push(
                     Finding::new(
                         Code::UiSchemaByName,
                         at.join("uiSchemaId").node(),
@@ -101,7 +102,6 @@ pub fn check(set: &ManifestSet, out: &mut Vec<Finding>) {
                     )
                     .hint("write the UI schema's ID as `id:uis…` (or omit `uiSchemaId` to keep the one Okta created)"),
                 );
-            }
         }
         let hooks = action
             .pre_registration_inline_hooks

@@ -27,20 +27,20 @@ pub fn check(set: &ManifestSet, out: &mut Vec<Finding>) {
             .conditions
             .as_ref()
             .and_then(|c| c.risk_detection_types.as_ref())
+            && types.include.is_some()
+            && types.exclude.is_some()
         {
-            if types.include.is_some() && types.exclude.is_some() {
-                out.push(
-                    Finding::new(
-                        Code::RiskDetectionOverlap,
-                        rule_at.join("conditions/riskDetectionTypes").node(),
-                        format!(
-                            "{} lists both `include` and `exclude` detection types",
-                            rule_at.address
-                        ),
-                    )
-                    .hint("keep either `include` or `exclude`"),
-                );
-            }
+            out.push(
+                Finding::new(
+                    Code::RiskDetectionOverlap,
+                    rule_at.join("conditions/riskDetectionTypes").node(),
+                    format!(
+                        "{} lists both `include` and `exclude` detection types",
+                        rule_at.address
+                    ),
+                )
+                .hint("keep either `include` or `exclude`"),
+            );
         }
         let actions = rule
             .actions

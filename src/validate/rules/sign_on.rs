@@ -52,9 +52,10 @@ pub fn check(set: &ManifestSet, out: &mut Vec<Finding>) {
             if let (Some(idle), Some(lifetime)) = (
                 session.max_session_idle_minutes,
                 session.max_session_lifetime_minutes,
-            ) {
-                if lifetime > 0 && idle > lifetime {
-                    out.push(
+            ) && lifetime > 0
+                && idle > lifetime
+            {
+                out.push(
                         Finding::new(
                             Code::SessionIdleExceedsLifetime,
                             session_at.join("maxSessionIdleMinutes").node(),
@@ -65,7 +66,6 @@ pub fn check(set: &ManifestSet, out: &mut Vec<Finding>) {
                         )
                         .hint("lower `maxSessionIdleMinutes` to at most `maxSessionLifetimeMinutes` (or set the lifetime to 0 for no limit)"),
                     );
-                }
             }
             if policy.default && rule.default {
                 for (set_field, name) in [
