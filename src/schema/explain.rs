@@ -1,345 +1,217 @@
-//! The JSON Schema of the manifest format: generated from the Rust types by
-//! `schemars` (draft 2020-12, descriptions from doc comments), committed as
-//! `schema/oktapol.schema.json`, and used with the `jsonschema` crate to
-//! validate every manifest file. Schema errors are turned into findings that
-//! point at the offending node and name the keys or values that would fit.
+//! Turning `jsonschema` errors into findings a person can act on: the
+//! offending node's place, the keys or values that would fit (with "did
+//! you mean" and Okta's known misspellings), and for tagged unions the
+//! alternative the user evidently meant.
 
-use std::sync::OnceLock;
-
+use jsonschema::ValidationError;
 use jsonschema::error::ValidationErrorKind;
-use jsonschema::{ValidationError, Validator};
-use schemars::Schema;
-use schemars::generate::SchemaSettings;
-use schemars::transform::{Transform, transform_subschemas};
 use serde_json::Value;
 
+use super::walk::{allowed_keys, is_required, resolve, schema_node};
 use crate::finding::{Code, Finding, Location};
-use crate::manifest::Manifest;
 use crate::manifest::address::{address, child_pointer};
 use crate::spelling;
 
-/// Where the published schema lives, for `$id` and editor modelines.
-pub const SCHEMA_ID: &str =
-    "https://raw.githubusercontent.com/oktapol/oktapol/main/schema/oktapol.schema.json";
-
-/// The manifest JSON Schema, generated from the Rust types.
-pub fn generate() -> Value {
-    let generator = SchemaSettings::draft2020_12()
-        .with_transform(NoNull)
-        .into_generator();
-    let schema = generator.into_root_schema_for::<Manifest>();
-    let mut value = schema.to_value();
-    if let Some(object) = value.as_object_mut() {
-        object.insert("$id".into(), Value::String(SCHEMA_ID.into()));
-    }
-    value
-}
-
-/// Omitted keys mean "Okta's default", so the schema offers no `null`
-/// alternative for optional fields: `key:` with no value is an error that
-/// says to give a value or drop the key.
-#[derive(Debug, Clone)]
-struct NoNull;
-
-impl Transform for NoNull {
-    fn transform(&mut self, schema: &mut Schema) {
-        if let Some(object) = schema.as_object_mut() {
-            if let Some(Value::Array(types)) = object.get_mut("type") {
-                types.retain(|t| t != "null");
-                if types.len() == 1 {
-                    let single = types.remove(0);
-                    object.insert("type".into(), single);
-                }
-            }
-            let null_branch = |v: &Value| {
-                v.get("type") == Some(&Value::String("null".into()))
-                    && v.as_object().is_some_and(|o| o.len() == 1)
-            };
-            if let Some(Value::Array(branches)) = object.get_mut("anyOf") {
-                branches.retain(|b| !null_branch(b));
-                if branches.len() == 1 {
-                    let only = branches.remove(0);
-                    object.remove("anyOf");
-                    if let Value::Object(inner) = only {
-                        for (key, value) in inner {
-                            object.entry(key).or_insert(value);
-                        }
-                    }
-                }
+/// Appends the findings one schema error stands for.
+pub fn convert(
+    schema: &Value,
+    file: usize,
+    document: &Value,
+    error: &ValidationError<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let pointer = error.instance_path().as_str().to_owned();
+    let at = address(document, &pointer);
+    let instance: &Value = error.instance();
+    match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected }
+        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+            let allowed = allowed_keys(schema, document, &pointer);
+            for key in unexpected {
+                out.push(unknown_key(file, &pointer, &at, key, &allowed));
             }
         }
-        transform_subschemas(self, schema);
-    }
-}
-
-/// Adds the bounds of the Rust integer types (`format: uint32`, `int64`) to
-/// the schema the validator uses, so that `maxAgeDays: 5000000000` is an
-/// out-of-range finding instead of a failure to read the checked document.
-/// The committed schema stays as `schemars` writes it.
-fn integer_bounds(node: &mut Value) {
-    match node {
-        Value::Object(object) => {
-            let bounds = match object.get("format").and_then(Value::as_str) {
-                Some("uint32") => Some((Value::from(0), Value::from(u32::MAX))),
-                Some("int64") => Some((Value::from(i64::MIN), Value::from(i64::MAX))),
-                _ => None,
-            };
-            if let Some((minimum, maximum)) = bounds {
-                object.entry("minimum").or_insert(minimum);
-                object.entry("maximum").or_insert(maximum);
-            }
-            object.values_mut().for_each(integer_bounds);
+        ValidationErrorKind::Enum { options } => {
+            let options: Vec<String> = options
+                .as_array()
+                .map(|values| values.iter().map(raw_value).collect())
+                .unwrap_or_default();
+            out.push(invalid_value(file, &pointer, &at, instance, &options));
         }
-        Value::Array(items) => items.iter_mut().for_each(integer_bounds),
-        _ => {}
-    }
-}
-
-/// The schema as committed: pretty JSON with a trailing newline.
-pub fn render() -> String {
-    let mut text = serde_json::to_string_pretty(&generate()).unwrap_or_default();
-    text.push('\n');
-    text
-}
-
-/// The schema and its compiled validator, built once per process.
-pub struct ManifestSchema {
-    schema: Value,
-    validator: Validator,
-}
-
-impl ManifestSchema {
-    /// The process-wide compiled schema.
-    pub fn get() -> &'static ManifestSchema {
-        static SCHEMA: OnceLock<ManifestSchema> = OnceLock::new();
-        SCHEMA.get_or_init(|| {
-            let schema = generate();
-            let mut checked = schema.clone();
-            integer_bounds(&mut checked);
-            let validator = jsonschema::draft202012::options()
-                .should_validate_formats(true)
-                .build(&checked)
-                .unwrap_or_else(|error| {
-                    // The schema is generated from our own types; failing to
-                    // compile it is a bug in oktapol, not bad input.
-                    panic!("the generated manifest schema does not compile: {error}")
-                });
-            ManifestSchema { schema, validator }
-        })
-    }
-
-    /// Validates one parsed manifest file; every violation becomes a finding.
-    pub fn check(&self, file: usize, document: &Value) -> Vec<Finding> {
-        let mut findings = Vec::new();
-        for error in self.validator.iter_errors(document) {
-            self.convert(file, document, &error, &mut findings);
+        ValidationErrorKind::Constant { expected_value } => {
+            let options = vec![raw_value(expected_value)];
+            out.push(invalid_value(file, &pointer, &at, instance, &options));
         }
-        findings.sort_by(|a, b| a.message.cmp(&b.message));
-        findings.dedup();
-        findings
-    }
-
-    fn convert(
-        &self,
-        file: usize,
-        document: &Value,
-        error: &ValidationError<'_>,
-        out: &mut Vec<Finding>,
-    ) {
-        let pointer = error.instance_path().as_str().to_owned();
-        let at = address(document, &pointer);
-        let instance: &Value = error.instance();
-        match error.kind() {
-            ValidationErrorKind::AdditionalProperties { unexpected }
-            | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
-                let allowed = allowed_keys(&self.schema, document, &pointer);
-                for key in unexpected {
-                    out.push(unknown_key(file, &pointer, &at, key, &allowed));
-                }
-            }
-            ValidationErrorKind::Enum { options } => {
-                let options: Vec<String> = options
-                    .as_array()
-                    .map(|values| values.iter().map(raw_value).collect())
-                    .unwrap_or_default();
-                out.push(invalid_value(file, &pointer, &at, instance, &options));
-            }
-            ValidationErrorKind::Constant { expected_value } => {
-                let options = vec![raw_value(expected_value)];
-                out.push(invalid_value(file, &pointer, &at, instance, &options));
-            }
-            ValidationErrorKind::Required { property } => {
-                let key = property.as_str().unwrap_or_default();
-                out.push(
-                    Finding::new(
-                        Code::MissingKey,
-                        Location::node(file, pointer.clone()),
-                        format!("missing required key `{key}` in {at}"),
-                    )
-                    .hint(format!("add `{key}:` here")),
-                );
-            }
-            ValidationErrorKind::Type { kind } => {
-                let expected = format!("{kind:?}");
-                out.push(
-                    Finding::new(
-                        Code::WrongType,
-                        Location::node(file, pointer.clone()),
-                        format!(
-                            "{at} must be {}, found {}",
-                            type_phrase(&expected),
-                            value_phrase(instance)
-                        ),
-                    )
-                    .hint(if pointer.is_empty() {
-                        root_hint(instance)
-                    } else if instance.is_null() && pointer.matches('/').count() == 1 {
-                        // A top-level kind key with nothing under it.
-                        "write `[]` to manage no policies of this kind, or list its policies; remove the key to leave the kind unmanaged".to_owned()
-                    } else if instance.is_null() && is_required(&self.schema, document, &pointer) {
-                        "give the key a value: it is required here".to_owned()
-                    } else if let Some(text) = instance.as_str().filter(|text| {
-                        !text.contains(':')
-                            && expected.to_lowercase().contains("object")
-                            && allowed_keys(&self.schema, document, &pointer)
-                                .iter()
-                                .any(|key| key == "name")
-                    }) {
-                        format!(
-                            "write a mapping such as `name: {text}`: the entries here are mappings, not plain names"
-                        )
-                    } else {
-                        type_hint(&expected, instance)
-                    }),
-                );
-            }
-            ValidationErrorKind::Minimum { limit }
-            | ValidationErrorKind::ExclusiveMinimum { limit } => {
-                out.push(out_of_range(
-                    file,
-                    &pointer,
-                    &at,
-                    instance,
-                    &format!("at least {limit}"),
-                ));
-            }
-            ValidationErrorKind::Maximum { limit }
-            | ValidationErrorKind::ExclusiveMaximum { limit } => {
-                out.push(out_of_range(
-                    file,
-                    &pointer,
-                    &at,
-                    instance,
-                    &format!("at most {limit}"),
-                ));
-            }
-            ValidationErrorKind::MinLength { limit: 1 } => {
-                out.push(
-                    Finding::new(
-                        Code::OutOfRange,
-                        Location::node(file, pointer.clone()),
-                        format!("{at} is empty"),
-                    )
-                    .hint("write the value, or remove the entry"),
-                );
-            }
-            ValidationErrorKind::MinLength { limit } => {
-                out.push(out_of_range(
-                    file,
-                    &pointer,
-                    &at,
-                    instance,
-                    &format!("at least {limit} characters long"),
-                ));
-            }
-            ValidationErrorKind::MaxLength { limit } => {
-                out.push(out_of_range(
-                    file,
-                    &pointer,
-                    &at,
-                    instance,
-                    &format!("at most {limit} characters long"),
-                ));
-            }
-            ValidationErrorKind::MinItems { limit } => {
-                out.push(out_of_range(
-                    file,
-                    &pointer,
-                    &at,
-                    instance,
-                    &format!("a list of at least {limit} {}", items(*limit)),
-                ));
-            }
-            ValidationErrorKind::MaxItems { limit } => {
-                out.push(
-                    Finding::new(
-                        Code::OutOfRange,
-                        Location::node(file, pointer.clone()),
-                        format!(
-                            "{at} must be a list of at most {limit} {}, found {}",
-                            items(*limit),
-                            display_value(instance)
-                        ),
-                    )
-                    .hint(format!(
-                        "remove entries: Okta accepts at most {limit} {} here",
-                        items(*limit)
-                    )),
-                );
-            }
-            ValidationErrorKind::OneOfNotValid { context }
-            | ValidationErrorKind::AnyOf { context } => {
-                if let Some(options) = constant_options(&pointer, context) {
-                    // A documented enum is a `oneOf` of `const`s: name them all.
-                    out.push(invalid_value(file, &pointer, &at, instance, &options));
-                    return;
-                }
-                match pick_branch(&pointer, instance, context) {
-                    Some(branch) => {
-                        for inner in branch {
-                            self.convert(file, document, inner, out);
-                        }
-                    }
-                    None => {
-                        let variants = variants(&self.schema, document, &pointer);
-                        out.push(no_branch(file, &pointer, &at, instance, context, &variants));
-                    }
-                }
-            }
-            // An empty string also fails `minLength`, which says so plainly.
-            ValidationErrorKind::Pattern { .. } if instance.as_str() == Some("") => {}
-            ValidationErrorKind::Pattern { pattern } => {
-                let hint = schema_node(&self.schema, document, &pointer)
-                    .and_then(|node| {
-                        node.get("description")
-                            .or_else(|| resolve(&self.schema, node).get("description"))
-                    })
-                    .and_then(Value::as_str)
-                    .map_or_else(
-                        || "see the field's description in schema/oktapol.schema.json".to_owned(),
-                        str::to_owned,
-                    );
-                out.push(
-                    Finding::new(
-                        Code::InvalidValue,
-                        Location::node(file, pointer.clone()),
-                        format!(
-                            "{} is not a valid value for {at} (it must match `{pattern}`)",
-                            display_value(instance)
-                        ),
-                    )
-                    .hint(hint),
-                );
-            }
-            _ => out.push(
+        ValidationErrorKind::Required { property } => {
+            let key = property.as_str().unwrap_or_default();
+            out.push(
                 Finding::new(
-                    Code::SchemaViolation,
+                    Code::MissingKey,
                     Location::node(file, pointer.clone()),
-                    format!("{at}: {error}"),
+                    format!("missing required key `{key}` in {at}"),
                 )
-                .hint("see the field's description in schema/oktapol.schema.json"),
-            ),
+                .hint(format!("add `{key}:` here")),
+            );
         }
+        ValidationErrorKind::Type { kind } => {
+            let expected = format!("{kind:?}");
+            out.push(
+                Finding::new(
+                    Code::WrongType,
+                    Location::node(file, pointer.clone()),
+                    format!(
+                        "{at} must be {}, found {}",
+                        type_phrase(&expected),
+                        value_phrase(instance)
+                    ),
+                )
+                .hint(if pointer.is_empty() {
+                    root_hint(instance)
+                } else if instance.is_null() && pointer.matches('/').count() == 1 {
+                    // A top-level kind key with nothing under it.
+                    "write `[]` to manage no policies of this kind, or list its policies; remove the key to leave the kind unmanaged".to_owned()
+                } else if instance.is_null() && is_required(schema, document, &pointer) {
+                    "give the key a value: it is required here".to_owned()
+                } else if let Some(text) = instance.as_str().filter(|text| {
+                    !text.contains(':')
+                        && expected.to_lowercase().contains("object")
+                        && allowed_keys(schema, document, &pointer)
+                            .iter()
+                            .any(|key| key == "name")
+                }) {
+                    format!(
+                        "write a mapping such as `name: {text}`: the entries here are mappings, not plain names"
+                    )
+                } else {
+                    type_hint(&expected, instance)
+                }),
+            );
+        }
+        ValidationErrorKind::Minimum { limit }
+        | ValidationErrorKind::ExclusiveMinimum { limit } => {
+            out.push(out_of_range(
+                file,
+                &pointer,
+                &at,
+                instance,
+                &format!("at least {limit}"),
+            ));
+        }
+        ValidationErrorKind::Maximum { limit }
+        | ValidationErrorKind::ExclusiveMaximum { limit } => {
+            out.push(out_of_range(
+                file,
+                &pointer,
+                &at,
+                instance,
+                &format!("at most {limit}"),
+            ));
+        }
+        ValidationErrorKind::MinLength { limit: 1 } => {
+            out.push(
+                Finding::new(
+                    Code::OutOfRange,
+                    Location::node(file, pointer.clone()),
+                    format!("{at} is empty"),
+                )
+                .hint("write the value, or remove the entry"),
+            );
+        }
+        ValidationErrorKind::MinLength { limit } => {
+            out.push(out_of_range(
+                file,
+                &pointer,
+                &at,
+                instance,
+                &format!("at least {limit} characters long"),
+            ));
+        }
+        ValidationErrorKind::MaxLength { limit } => {
+            out.push(out_of_range(
+                file,
+                &pointer,
+                &at,
+                instance,
+                &format!("at most {limit} characters long"),
+            ));
+        }
+        ValidationErrorKind::MinItems { limit } => {
+            out.push(out_of_range(
+                file,
+                &pointer,
+                &at,
+                instance,
+                &format!("a list of at least {limit} {}", items(*limit)),
+            ));
+        }
+        ValidationErrorKind::MaxItems { limit } => {
+            out.push(
+                Finding::new(
+                    Code::OutOfRange,
+                    Location::node(file, pointer.clone()),
+                    format!(
+                        "{at} must be a list of at most {limit} {}, found {}",
+                        items(*limit),
+                        display_value(instance)
+                    ),
+                )
+                .hint(format!(
+                    "remove entries: Okta accepts at most {limit} {} here",
+                    items(*limit)
+                )),
+            );
+        }
+        ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
+            if let Some(options) = constant_options(&pointer, context) {
+                // A documented enum is a `oneOf` of `const`s: name them all.
+                out.push(invalid_value(file, &pointer, &at, instance, &options));
+                return;
+            }
+            match pick_branch(&pointer, instance, context) {
+                Some(branch) => {
+                    for inner in branch {
+                        convert(schema, file, document, inner, out);
+                    }
+                }
+                None => {
+                    let variants = variants(schema, document, &pointer);
+                    out.push(no_branch(file, &pointer, &at, instance, context, &variants));
+                }
+            }
+        }
+        // An empty string also fails `minLength`, which says so plainly.
+        ValidationErrorKind::Pattern { .. } if instance.as_str() == Some("") => {}
+        ValidationErrorKind::Pattern { pattern } => {
+            let hint = schema_node(schema, document, &pointer)
+                .and_then(|node| {
+                    node.get("description")
+                        .or_else(|| resolve(schema, node).get("description"))
+                })
+                .and_then(Value::as_str)
+                .map_or_else(
+                    || "see the field's description in schema/oktapol.schema.json".to_owned(),
+                    str::to_owned,
+                );
+            out.push(
+                Finding::new(
+                    Code::InvalidValue,
+                    Location::node(file, pointer.clone()),
+                    format!(
+                        "{} is not a valid value for {at} (it must match `{pattern}`)",
+                        display_value(instance)
+                    ),
+                )
+                .hint(hint),
+            );
+        }
+        _ => out.push(
+            Finding::new(
+                Code::SchemaViolation,
+                Location::node(file, pointer.clone()),
+                format!("{at}: {error}"),
+            )
+            .hint("see the field's description in schema/oktapol.schema.json"),
+        ),
     }
 }
 
@@ -643,119 +515,6 @@ fn pick_branch<'e>(
         .min_by_key(|branch| branch.len())
         .map(Vec::as_slice)
 }
-
-/// The property names the schema allows for the object at `pointer`.
-pub fn allowed_keys(schema: &Value, document: &Value, pointer: &str) -> Vec<String> {
-    let Some(node) = schema_node(schema, document, pointer) else {
-        return Vec::new();
-    };
-    let node = select_branch(
-        schema,
-        resolve(schema, node),
-        document_node(document, pointer),
-    );
-    node.get("properties")
-        .and_then(Value::as_object)
-        .map(|properties| properties.keys().cloned().collect())
-        .unwrap_or_default()
-}
-
-/// Whether the key at `pointer` is required in its mapping.
-fn is_required(schema: &Value, document: &Value, pointer: &str) -> bool {
-    let Some((parent, key)) = pointer.rsplit_once('/') else {
-        return false;
-    };
-    let key = key.replace("~1", "/").replace("~0", "~");
-    let Some(node) = schema_node(schema, document, parent) else {
-        return false;
-    };
-    let node = select_branch(
-        schema,
-        resolve(schema, node),
-        document_node(document, parent),
-    );
-    node.get("required")
-        .and_then(Value::as_array)
-        .is_some_and(|required| required.iter().any(|name| name.as_str() == Some(&key)))
-}
-
-/// The instance at `pointer` (the document itself when it does not exist).
-fn document_node<'d>(document: &'d Value, pointer: &str) -> &'d Value {
-    document.pointer(pointer).unwrap_or(document)
-}
-
-/// The (unresolved) schema of the node at `pointer`, following the
-/// alternatives the document's nodes on the way select.
-fn schema_node<'s>(schema: &'s Value, document: &Value, pointer: &str) -> Option<&'s Value> {
-    let mut node = schema;
-    let mut instance = document;
-    for token in pointer.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        node = select_branch(schema, resolve(schema, node), instance);
-        let next = if let Ok(index) = token.parse::<usize>() {
-            instance
-                .get(index)
-                .and_then(|child| node.get("items").map(|items| (items, child)))
-        } else {
-            instance.get(&token).and_then(|child| {
-                node.get("properties")
-                    .and_then(|p| p.get(&token))
-                    .map(|s| (s, child))
-            })
-        };
-        match next {
-            Some((child_schema, child)) => {
-                node = child_schema;
-                instance = child;
-            }
-            None => return None,
-        }
-    }
-    Some(node)
-}
-
-fn resolve<'s>(root: &'s Value, mut node: &'s Value) -> &'s Value {
-    for _ in 0..32 {
-        match node
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-        {
-            Some(path) => match root.pointer(path) {
-                Some(target) => node = target,
-                None => return node,
-            },
-            None => return node,
-        }
-    }
-    node
-}
-
-fn select_branch<'s>(root: &'s Value, node: &'s Value, instance: &Value) -> &'s Value {
-    let branches = node
-        .get("oneOf")
-        .or_else(|| node.get("anyOf"))
-        .and_then(Value::as_array);
-    let Some(branches) = branches else {
-        return node;
-    };
-    let tag = instance.get("type");
-    let chosen = branches.iter().map(|b| resolve(root, b)).find(|branch| {
-        let tag_schema = branch.get("properties").and_then(|p| p.get("type"));
-        match (tag, tag_schema) {
-            (Some(tag), Some(tag_schema)) => {
-                tag_schema.get("const") == Some(tag)
-                    || tag_schema
-                        .get("enum")
-                        .and_then(Value::as_array)
-                        .is_some_and(|values| values.contains(tag))
-            }
-            _ => branch.get("properties").is_some(),
-        }
-    });
-    chosen.unwrap_or(node)
-}
-
 fn did_you_mean<'a>(given: &str, candidates: &'a [String]) -> Option<&'a str> {
     let given_lower = given.to_lowercase();
     candidates
