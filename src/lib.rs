@@ -4,6 +4,9 @@
 //! rules. Data flows one way: load → validate → (resolve → diff → plan → apply).
 
 pub mod cli;
+pub mod client;
+pub mod clock;
+pub mod emulator;
 pub mod error;
 pub mod finding;
 pub mod manifest;

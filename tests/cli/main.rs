@@ -5,8 +5,10 @@ mod util;
 
 mod bad_input;
 mod commands;
+mod emulator_org;
 mod examples;
 mod loader_props;
 mod render;
 mod rules;
 mod schema_drift;
+mod wire_roundtrip;

@@ -1,0 +1,826 @@
+//! The org: a pure state machine holding policies and their rules, with
+//! every Policy API operation as a method that returns what Okta returns —
+//! the object, or an [`OktaError`] with Okta's code and causes. No HTTP
+//! here: the HTTP server and the in-process `Api` both drive this.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use super::Engine;
+use super::defaults::{self, ACCOUNT_MANAGEMENT_POLICY};
+use super::ids::IdGenerator;
+use super::kinds::{self, Order, TypeFacts};
+use super::priority::{self, PlacementError, Slot};
+use crate::client::wire::{Field, LifecycleStatus, OktaError, Policy, PolicyRule, PolicyType};
+use crate::clock::{Clock, iso8601};
+
+/// A policy and its rules, in priority order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    policy: Policy,
+    rules: Vec<PolicyRule>,
+}
+
+/// Everything that persists (the clock does not).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OrgState {
+    pub engine: Engine,
+    ids: IdGenerator,
+    entries: Vec<Entry>,
+}
+
+/// An emulated Okta org.
+pub struct Org {
+    state: OrgState,
+    clock: Arc<dyn Clock>,
+    base_url: String,
+}
+
+/// An operation's result: Okta's response, or Okta's error (boxed: it is
+/// large and rare).
+pub type Outcome<T> = Result<T, Box<OktaError>>;
+
+impl Org {
+    /// A fresh org with Okta's default and system policies.
+    pub fn new(engine: Engine, seed: u64, clock: Arc<dyn Clock>) -> Self {
+        let mut org = Org {
+            state: OrgState {
+                engine,
+                ids: IdGenerator::new(seed),
+                entries: Vec::new(),
+            },
+            clock,
+            base_url: "http://127.0.0.1".to_owned(),
+        };
+        for system in defaults::system_policies(engine) {
+            org.add_system_policy(&system);
+        }
+        org
+    }
+
+    /// An org restored from saved state.
+    pub fn from_state(state: OrgState, clock: Arc<dyn Clock>) -> Self {
+        Org {
+            state,
+            clock,
+            base_url: "http://127.0.0.1".to_owned(),
+        }
+    }
+
+    /// The state to persist.
+    pub fn state(&self) -> &OrgState {
+        &self.state
+    }
+
+    /// Sets the URL `_links` point to.
+    pub fn set_base_url(&mut self, base_url: impl Into<String>) {
+        self.base_url = base_url.into().trim_end_matches('/').to_owned();
+    }
+
+    /// The org's engine.
+    pub fn engine(&self) -> Engine {
+        self.state.engine
+    }
+
+    fn now(&self) -> String {
+        iso8601(self.clock.now())
+    }
+
+    fn error_id(&mut self) -> String {
+        self.state.ids.next("oae")
+    }
+
+    fn invalid(&mut self, subject: &str, cause: impl Into<String>) -> Box<OktaError> {
+        let id = self.error_id();
+        Box::new(OktaError::api_validation_failed(
+            subject,
+            [cause.into()],
+            id,
+        ))
+    }
+
+    fn not_found(&mut self, id: &str, what: &str) -> Box<OktaError> {
+        let error_id = self.error_id();
+        Box::new(OktaError::not_found(id, what, error_id))
+    }
+
+    fn add_system_policy(&mut self, system: &defaults::SystemPolicy) {
+        let Some(facts) = kinds::facts(&system.kind) else {
+            return;
+        };
+        let now = self.now();
+        let id = self.state.ids.next(facts.policy_prefix);
+        let mut policy = Policy {
+            id: Some(id.clone()),
+            status: Some(LifecycleStatus::Active),
+            name: Some(system.name.to_owned()),
+            description: Field::Value(system.description.to_owned()),
+            priority: Field::Value(1),
+            system: Some(system.default),
+            kind: system.kind.clone(),
+            conditions: Field::Null,
+            settings: defaults::policy_settings(&system.kind).map_or(Field::Absent, Field::Value),
+            created: Field::Value(now.clone()),
+            last_updated: Field::Value(now.clone()),
+            links: Field::Absent,
+            embedded: Field::Absent,
+            other: Map::new(),
+        };
+        if matches!(facts.policy_order, Order::V1) {
+            let slots = self.policy_slots(&system.kind);
+            let placed = priority::v1_place(&slots, &id, None, true);
+            self.apply_policy_slots(&system.kind, &placed);
+            policy.priority =
+                Field::Value(placed.iter().find(|s| s.id == id).map_or(1, |s| s.priority));
+        }
+        let mut rules = Vec::new();
+        if let Some(rule_name) = system.rule {
+            let rule_id = self.state.ids.next(facts.rule_prefix);
+            let mut actions = defaults::rule_actions(&system.kind);
+            if system.name == "Okta Admin Console" || system.name == "Okta Dashboard" {
+                actions["appSignOn"]["verificationMethod"]["factorMode"] = json!("2FA");
+            }
+            rules.push(PolicyRule {
+                id: Some(rule_id),
+                status: Some(LifecycleStatus::Active),
+                name: Some(rule_name.to_owned()),
+                priority: Field::Value(if facts.rule_order == Order::V2 {
+                    priority::CATCH_ALL
+                } else {
+                    1
+                }),
+                system: Some(true),
+                kind: kinds::rule_type(&system.kind),
+                conditions: match defaults::rule_conditions(&system.kind) {
+                    Value::Null => Field::Null,
+                    conditions => Field::Value(conditions),
+                },
+                actions: Field::Value(actions),
+                created: Field::Value(now.clone()),
+                last_updated: Field::Value(now.clone()),
+                links: Field::Absent,
+                other: Map::new(),
+            });
+        }
+        self.state.entries.push(Entry { policy, rules });
+    }
+
+    // ----- lookups --------------------------------------------------------
+
+    fn entry_index(&self, id: &str) -> Option<usize> {
+        self.state
+            .entries
+            .iter()
+            .position(|e| e.policy.id.as_deref() == Some(id))
+    }
+
+    fn find(&mut self, id: &str) -> Outcome<usize> {
+        match self.entry_index(id) {
+            Some(index) => Ok(index),
+            None => Err(self.not_found(id, "Policy")),
+        }
+    }
+
+    fn policy_slots(&self, kind: &PolicyType) -> Vec<Slot> {
+        self.state
+            .entries
+            .iter()
+            .filter(|e| &e.policy.kind == kind)
+            .map(|e| Slot {
+                id: e.policy.id.clone().unwrap_or_default(),
+                priority: e.policy.priority.as_ref().copied().unwrap_or(0),
+                default: e.policy.system == Some(true),
+            })
+            .collect()
+    }
+
+    fn apply_policy_slots(&mut self, kind: &PolicyType, slots: &[Slot]) {
+        for entry in self
+            .state
+            .entries
+            .iter_mut()
+            .filter(|e| &e.policy.kind == kind)
+        {
+            if let Some(slot) = slots
+                .iter()
+                .find(|s| Some(&s.id) == entry.policy.id.as_ref())
+            {
+                entry.policy.priority = Field::Value(slot.priority);
+            }
+        }
+    }
+
+    fn rule_slots(rules: &[PolicyRule]) -> Vec<Slot> {
+        rules
+            .iter()
+            .map(|r| Slot {
+                id: r.id.clone().unwrap_or_default(),
+                priority: r.priority.as_ref().copied().unwrap_or(0),
+                default: r.system == Some(true),
+            })
+            .collect()
+    }
+
+    fn with_links(&self, mut policy: Policy) -> Policy {
+        let id = policy.id.clone().unwrap_or_default();
+        let self_href = format!("{}/api/v1/policies/{id}", self.base_url);
+        let mut links = json!({
+            "self": { "href": self_href, "hints": { "allow": ["GET", "PUT", "DELETE"] } },
+            "rules": { "href": format!("{self_href}/rules"), "hints": { "allow": ["GET", "POST"] } }
+        });
+        let lifecycle = if policy.status == Some(LifecycleStatus::Inactive) {
+            "activate"
+        } else {
+            "deactivate"
+        };
+        links[lifecycle] = json!({ "href": format!("{self_href}/lifecycle/{lifecycle}"), "hints": { "allow": ["POST"] } });
+        if policy.kind == PolicyType::AccessPolicy || policy.kind == PolicyType::ProfileEnrollment {
+            links["mappings"] = json!({ "href": format!("{self_href}/mappings"), "hints": { "allow": ["GET", "POST"] } });
+        }
+        policy.links = Field::Value(links);
+        policy
+    }
+
+    fn rule_with_links(&self, policy_id: &str, mut rule: PolicyRule) -> PolicyRule {
+        let id = rule.id.clone().unwrap_or_default();
+        let self_href = format!("{}/api/v1/policies/{policy_id}/rules/{id}", self.base_url);
+        let lifecycle = if rule.status == Some(LifecycleStatus::Inactive) {
+            "activate"
+        } else {
+            "deactivate"
+        };
+        let mut links = json!({ "self": { "href": self_href, "hints": { "allow": ["GET", "PUT", "DELETE"] } } });
+        links[lifecycle] = json!({ "href": format!("{self_href}/lifecycle/{lifecycle}"), "hints": { "allow": ["POST"] } });
+        rule.links = Field::Value(links);
+        rule
+    }
+
+    fn facts_for(&mut self, kind: &PolicyType) -> Outcome<TypeFacts> {
+        match kinds::facts(kind) {
+            Some(facts) if kinds::available(kind, self.state.engine) => Ok(facts),
+            Some(_) => Err(self.invalid(
+                "type",
+                format!(
+                    "type: {} policies are not available in Classic Engine orgs",
+                    kind.as_str()
+                ),
+            )),
+            None => Err(self.invalid(
+                "type",
+                format!("type: Invalid policy type {}", kind.as_str()),
+            )),
+        }
+    }
+
+    // ----- policies -------------------------------------------------------
+
+    /// `GET /api/v1/policies?type=…[&status=…][&q=…]`, in priority order.
+    pub fn list_policies(
+        &mut self,
+        kind: &str,
+        status: Option<&str>,
+        q: Option<&str>,
+    ) -> Outcome<Vec<Policy>> {
+        let kind = PolicyType::from(kind.to_owned());
+        if !kind.is_known() {
+            return Err(self.invalid(
+                "type",
+                format!("type: Invalid policy type {}", kind.as_str()),
+            ));
+        }
+        let mut policies: Vec<Policy> = self
+            .state
+            .entries
+            .iter()
+            .map(|e| &e.policy)
+            .filter(|p| p.kind == kind)
+            .filter(|p| {
+                status.is_none_or(|s| p.status.as_ref().map(LifecycleStatus::as_str) == Some(s))
+            })
+            .filter(|p| {
+                q.is_none_or(|q| {
+                    p.name
+                        .as_deref()
+                        .is_some_and(|n| n.to_lowercase().starts_with(&q.to_lowercase()))
+                })
+            })
+            .cloned()
+            .collect();
+        policies.sort_by_key(|p| {
+            (
+                p.system == Some(true)
+                    && matches!(
+                        kinds::facts(&p.kind).map(|f| f.policy_order),
+                        Some(Order::V1)
+                    ),
+                p.priority.as_ref().copied().unwrap_or(0),
+            )
+        });
+        Ok(policies.into_iter().map(|p| self.with_links(p)).collect())
+    }
+
+    /// `GET /api/v1/policies/{id}`.
+    pub fn get_policy(&mut self, id: &str) -> Outcome<Policy> {
+        let index = self.find(id)?;
+        Ok(self.with_links(self.state.entries[index].policy.clone()))
+    }
+
+    /// `POST /api/v1/policies[?activate=false]`.
+    pub fn create_policy(&mut self, body: Policy, activate: bool) -> Outcome<Policy> {
+        let facts = self.facts_for(&body.kind)?;
+        let name = self.required_name(body.name.as_deref())?;
+        if facts.singleton {
+            return Err(self.invalid(
+                "type",
+                format!(
+                    "type: An org has exactly one {} policy; it cannot be created",
+                    body.kind.as_str()
+                ),
+            ));
+        }
+        if self
+            .state
+            .entries
+            .iter()
+            .any(|e| e.policy.kind == body.kind && e.policy.name.as_deref() == Some(name.as_str()))
+        {
+            return Err(self.invalid("name", "name: A policy with this name already exists"));
+        }
+        let now = self.now();
+        let id = self.state.ids.next(facts.policy_prefix);
+        let mut policy = body;
+        policy.id = Some(id.clone());
+        policy.name = Some(name);
+        policy.system = Some(false);
+        policy.status = Some(if activate {
+            LifecycleStatus::Active
+        } else {
+            LifecycleStatus::Inactive
+        });
+        policy.created = Field::Value(now.clone());
+        policy.last_updated = Field::Value(now.clone());
+        policy.links = Field::Absent;
+        policy.embedded = Field::Absent;
+        if policy.conditions.is_absent() {
+            policy.conditions = Field::Null;
+        }
+        if policy.settings.is_absent()
+            && let Some(settings) = defaults::policy_settings(&policy.kind)
+        {
+            policy.settings = Field::Value(settings);
+        }
+        let requested = policy.priority.as_ref().copied();
+        match facts.policy_order {
+            Order::V1 => {
+                let placed =
+                    priority::v1_place(&self.policy_slots(&policy.kind), &id, requested, false);
+                self.apply_policy_slots(&policy.kind, &placed);
+                policy.priority =
+                    Field::Value(placed.iter().find(|s| s.id == id).map_or(1, |s| s.priority));
+            }
+            Order::Flat | Order::V2 => policy.priority = Field::Value(1),
+        }
+        let mut rules = Vec::new();
+        if matches!(
+            policy.kind,
+            PolicyType::AccessPolicy | PolicyType::ProfileEnrollment
+        ) {
+            let rule_id = self.state.ids.next(facts.rule_prefix);
+            rules.push(PolicyRule {
+                id: Some(rule_id),
+                status: Some(LifecycleStatus::Active),
+                name: Some("Catch-all Rule".to_owned()),
+                priority: Field::Value(if facts.rule_order == Order::V2 {
+                    priority::CATCH_ALL
+                } else {
+                    1
+                }),
+                system: Some(true),
+                kind: kinds::rule_type(&policy.kind),
+                conditions: Field::Null,
+                actions: Field::Value(defaults::rule_actions(&policy.kind)),
+                created: Field::Value(now.clone()),
+                last_updated: Field::Value(now),
+                links: Field::Absent,
+                other: Map::new(),
+            });
+        }
+        self.state.entries.push(Entry {
+            policy: policy.clone(),
+            rules,
+        });
+        Ok(self.with_links(policy))
+    }
+
+    fn required_name(&mut self, name: Option<&str>) -> Outcome<String> {
+        match name.map(str::trim) {
+            Some(name) if !name.is_empty() => Ok(name.to_owned()),
+            _ => Err(self.invalid("name", "name: The field cannot be left blank")),
+        }
+    }
+
+    /// `PUT /api/v1/policies/{id}`: replaces the policy. Read-only fields
+    /// the client echoes back (`id`, `system`, `created`, `lastUpdated`,
+    /// `_links`, `status`) are ignored; a new `priority` moves the policy.
+    pub fn replace_policy(&mut self, id: &str, body: Policy) -> Outcome<Policy> {
+        let index = self.find(id)?;
+        let current = self.state.entries[index].policy.clone();
+        if body.kind != current.kind {
+            return Err(self.invalid("type", "type: The policy type cannot be changed"));
+        }
+        let facts = self.facts_for(&current.kind)?;
+        let name = self.required_name(body.name.as_deref())?;
+        let system = current.system == Some(true);
+        if system && Some(name.as_str()) != current.name.as_deref() {
+            return Err(self.invalid(
+                "name",
+                "name: The name of a default policy cannot be changed",
+            ));
+        }
+        if current.name.as_deref() == Some(ACCOUNT_MANAGEMENT_POLICY)
+            && current.kind == PolicyType::AccessPolicy
+        {
+            return Err(self.invalid(
+                "policy",
+                format!("{ACCOUNT_MANAGEMENT_POLICY} is read-only; only its rules can be changed"),
+            ));
+        }
+        if self.state.entries.iter().any(|e| {
+            e.policy.kind == current.kind
+                && e.policy.id.as_deref() != Some(id)
+                && e.policy.name.as_deref() == Some(name.as_str())
+        }) {
+            return Err(self.invalid("name", "name: A policy with this name already exists"));
+        }
+        let mut policy = body;
+        policy.id = current.id.clone();
+        policy.name = Some(name);
+        policy.system = current.system;
+        policy.status = current.status.clone();
+        policy.created = current.created.clone();
+        policy.last_updated = Field::Value(self.now());
+        policy.links = Field::Absent;
+        policy.embedded = Field::Absent;
+        if policy.conditions.is_absent() {
+            policy.conditions = Field::Null;
+        }
+        match facts.policy_order {
+            Order::V1 if !system => {
+                let requested = policy
+                    .priority
+                    .as_ref()
+                    .copied()
+                    .or(current.priority.as_ref().copied());
+                let placed =
+                    priority::v1_place(&self.policy_slots(&current.kind), id, requested, false);
+                self.apply_policy_slots(&current.kind, &placed);
+                policy.priority =
+                    Field::Value(placed.iter().find(|s| s.id == id).map_or(1, |s| s.priority));
+            }
+            _ => policy.priority = current.priority,
+        }
+        self.state.entries[index].policy = policy.clone();
+        Ok(self.with_links(policy))
+    }
+
+    /// `DELETE /api/v1/policies/{id}`.
+    pub fn delete_policy(&mut self, id: &str) -> Outcome<()> {
+        let index = self.find(id)?;
+        let policy = self.state.entries[index].policy.clone();
+        if policy.system == Some(true) || kinds::facts(&policy.kind).is_some_and(|f| f.singleton) {
+            return Err(self.invalid(
+                "policy",
+                "policy: A default or system policy cannot be deleted",
+            ));
+        }
+        if policy.name.as_deref() == Some(ACCOUNT_MANAGEMENT_POLICY) {
+            return Err(self.invalid(
+                "policy",
+                format!("{ACCOUNT_MANAGEMENT_POLICY} cannot be deleted"),
+            ));
+        }
+        self.state.entries.remove(index);
+        if kinds::facts(&policy.kind).is_some_and(|f| f.policy_order == Order::V1) {
+            let closed = priority::v1_remove(&self.policy_slots(&policy.kind), id);
+            self.apply_policy_slots(&policy.kind, &closed);
+        }
+        Ok(())
+    }
+
+    /// `POST /api/v1/policies/{id}/lifecycle/activate|deactivate`.
+    pub fn set_policy_status(&mut self, id: &str, active: bool) -> Outcome<()> {
+        let index = self.find(id)?;
+        if !active && self.state.entries[index].policy.system == Some(true) {
+            return Err(self.invalid("status", "status: A default policy cannot be deactivated"));
+        }
+        let now = self.now();
+        let policy = &mut self.state.entries[index].policy;
+        policy.status = Some(if active {
+            LifecycleStatus::Active
+        } else {
+            LifecycleStatus::Inactive
+        });
+        policy.last_updated = Field::Value(now);
+        Ok(())
+    }
+
+    // ----- rules ----------------------------------------------------------
+
+    /// `GET /api/v1/policies/{id}/rules`, in priority order.
+    pub fn list_rules(&mut self, policy_id: &str) -> Outcome<Vec<PolicyRule>> {
+        let index = self.find(policy_id)?;
+        let mut rules = self.state.entries[index].rules.clone();
+        rules.sort_by_key(|r| {
+            (
+                r.system == Some(true),
+                r.priority.as_ref().copied().unwrap_or(0),
+            )
+        });
+        Ok(rules
+            .into_iter()
+            .map(|r| self.rule_with_links(policy_id, r))
+            .collect())
+    }
+
+    fn rule_index(&mut self, index: usize, rule_id: &str) -> Outcome<usize> {
+        match self.state.entries[index]
+            .rules
+            .iter()
+            .position(|r| r.id.as_deref() == Some(rule_id))
+        {
+            Some(position) => Ok(position),
+            None => Err(self.not_found(rule_id, "PolicyRule")),
+        }
+    }
+
+    /// `GET /api/v1/policies/{id}/rules/{ruleId}`.
+    pub fn get_rule(&mut self, policy_id: &str, rule_id: &str) -> Outcome<PolicyRule> {
+        let index = self.find(policy_id)?;
+        let position = self.rule_index(index, rule_id)?;
+        Ok(self.rule_with_links(policy_id, self.state.entries[index].rules[position].clone()))
+    }
+
+    /// `POST /api/v1/policies/{id}/rules[?activate=false]`.
+    pub fn create_rule(
+        &mut self,
+        policy_id: &str,
+        body: PolicyRule,
+        activate: bool,
+    ) -> Outcome<PolicyRule> {
+        let index = self.find(policy_id)?;
+        let kind = self.state.entries[index].policy.kind.clone();
+        let facts = self.facts_for(&kind)?;
+        let name = self.required_name(body.name.as_deref())?;
+        let rule_type = kinds::rule_type(&kind);
+        if body.kind != rule_type {
+            return Err(self.invalid(
+                "type",
+                format!(
+                    "type: Rules of a {} policy have type {}",
+                    kind.as_str(),
+                    rule_type.as_str()
+                ),
+            ));
+        }
+        let count = self.state.entries[index].rules.len();
+        if let Some(max) = facts.max_rules
+            && count >= max
+        {
+            let why = if kind == PolicyType::ProfileEnrollment {
+                "A profile enrollment policy has exactly one rule; edit it instead".to_owned()
+            } else {
+                format!("A {} policy holds at most {max} rules", kind.as_str())
+            };
+            return Err(self.invalid("rule", why));
+        }
+        if self.state.entries[index]
+            .rules
+            .iter()
+            .any(|r| r.name.as_deref() == Some(name.as_str()))
+        {
+            return Err(self.invalid(
+                "name",
+                "name: A rule with this name already exists in the policy",
+            ));
+        }
+        let now = self.now();
+        let id = self.state.ids.next(facts.rule_prefix);
+        let mut rule = body;
+        rule.id = Some(id.clone());
+        rule.name = Some(name);
+        rule.system = Some(false);
+        rule.status = Some(if activate {
+            LifecycleStatus::Active
+        } else {
+            LifecycleStatus::Inactive
+        });
+        rule.created = Field::Value(now.clone());
+        rule.last_updated = Field::Value(now);
+        rule.links = Field::Absent;
+        fill_rule_defaults(&kind, &mut rule);
+        let requested = rule.priority.as_ref().copied();
+        let slots = Self::rule_slots(&self.state.entries[index].rules);
+        let placed = match facts.rule_order {
+            Order::V2 => match priority::v2_place(&slots, &id, requested, false) {
+                Ok(placed) => placed,
+                Err(PlacementError::OutOfRange(p)) => {
+                    return Err(self.invalid(
+                        "priority",
+                        format!(
+                            "priority: {p} is out of range; rule priorities run from 0 to {}",
+                            priority::V2_MAX
+                        ),
+                    ));
+                }
+                Err(PlacementError::Full) => {
+                    return Err(self.invalid(
+                        "priority",
+                        "priority: No free priority; reorder the rules first",
+                    ));
+                }
+            },
+            Order::V1 | Order::Flat => priority::v1_place(&slots, &id, requested, false),
+        };
+        rule.priority = Field::Value(placed.iter().find(|s| s.id == id).map_or(1, |s| s.priority));
+        let entry = &mut self.state.entries[index];
+        entry.rules.push(rule.clone());
+        apply_rule_slots(&mut entry.rules, &placed);
+        Ok(self.rule_with_links(policy_id, rule))
+    }
+
+    /// `PUT /api/v1/policies/{id}/rules/{ruleId}`.
+    pub fn replace_rule(
+        &mut self,
+        policy_id: &str,
+        rule_id: &str,
+        body: PolicyRule,
+    ) -> Outcome<PolicyRule> {
+        let index = self.find(policy_id)?;
+        let position = self.rule_index(index, rule_id)?;
+        let policy = self.state.entries[index].policy.clone();
+        let facts = self.facts_for(&policy.kind)?;
+        let current = self.state.entries[index].rules[position].clone();
+        let name = self.required_name(body.name.as_deref())?;
+        let default_rule = current.system == Some(true);
+        if default_rule {
+            self.check_default_rule_change(&policy, &current, &body, &name)?;
+        }
+        if self.state.entries[index]
+            .rules
+            .iter()
+            .any(|r| r.id.as_deref() != Some(rule_id) && r.name.as_deref() == Some(name.as_str()))
+        {
+            return Err(self.invalid(
+                "name",
+                "name: A rule with this name already exists in the policy",
+            ));
+        }
+        let mut rule = body;
+        rule.id = current.id.clone();
+        rule.name = Some(name);
+        rule.system = current.system;
+        rule.kind = current.kind.clone();
+        rule.status = current.status.clone();
+        rule.created = current.created.clone();
+        rule.last_updated = Field::Value(self.now());
+        rule.links = Field::Absent;
+        fill_rule_defaults(&policy.kind, &mut rule);
+        if default_rule {
+            rule.priority = current.priority;
+        } else {
+            let requested = rule
+                .priority
+                .as_ref()
+                .copied()
+                .or(current.priority.as_ref().copied());
+            let slots = Self::rule_slots(&self.state.entries[index].rules);
+            let placed = match facts.rule_order {
+                Order::V2 => {
+                    match priority::v2_place(&slots, rule_id, requested, false) {
+                        Ok(placed) => placed,
+                        Err(PlacementError::OutOfRange(p)) => {
+                            return Err(self.invalid("priority", format!("priority: {p} is out of range; rule priorities run from 0 to {}", priority::V2_MAX)));
+                        }
+                        Err(PlacementError::Full) => {
+                            return Err(self.invalid(
+                                "priority",
+                                "priority: No free priority; reorder the rules first",
+                            ));
+                        }
+                    }
+                }
+                Order::V1 | Order::Flat => priority::v1_place(&slots, rule_id, requested, false),
+            };
+            rule.priority = Field::Value(
+                placed
+                    .iter()
+                    .find(|s| s.id == rule_id)
+                    .map_or(1, |s| s.priority),
+            );
+            apply_rule_slots(&mut self.state.entries[index].rules, &placed);
+        }
+        self.state.entries[index].rules[position] = rule.clone();
+        Ok(self.rule_with_links(policy_id, rule))
+    }
+
+    /// Okta's read-only default rules and fields (DESIGN.md "Okta's own objects").
+    fn check_default_rule_change(
+        &mut self,
+        policy: &Policy,
+        current: &PolicyRule,
+        body: &PolicyRule,
+        name: &str,
+    ) -> Outcome<()> {
+        if Some(name) != current.name.as_deref() {
+            return Err(self.invalid("name", "name: The name of a default rule cannot be changed"));
+        }
+        let read_only_rule = self.state.engine == Engine::Classic
+            || matches!(
+                policy.kind,
+                PolicyType::IdpDiscovery | PolicyType::MfaEnroll
+            );
+        let changed = body.conditions.as_ref() != current.conditions.as_ref()
+            && !body.conditions.is_absent()
+            || body.actions.as_ref() != current.actions.as_ref() && !body.actions.is_absent();
+        if read_only_rule && changed {
+            return Err(self.invalid(
+                "rule",
+                format!(
+                    "The default rule of the {} policy is read-only",
+                    policy.kind.as_str()
+                ),
+            ));
+        }
+        if policy.kind == PolicyType::OktaSignOn && policy.system == Some(true) {
+            for field in ["maxSessionLifetimeMinutes", "usePersistentCookie"] {
+                let pointer = format!("/signon/session/{field}");
+                let given = body.actions.as_ref().and_then(|a| a.pointer(&pointer));
+                let live = current.actions.as_ref().and_then(|a| a.pointer(&pointer));
+                if given.is_some() && given != live {
+                    return Err(self.invalid("actions", format!("actions.signon.session.{field}: This property is read-only for the default rule of the default global session policy")));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `DELETE /api/v1/policies/{id}/rules/{ruleId}`.
+    pub fn delete_rule(&mut self, policy_id: &str, rule_id: &str) -> Outcome<()> {
+        let index = self.find(policy_id)?;
+        let position = self.rule_index(index, rule_id)?;
+        if self.state.entries[index].rules[position].system == Some(true) {
+            return Err(self.invalid("rule", "rule: A default rule cannot be deleted"));
+        }
+        let order = kinds::facts(&self.state.entries[index].policy.kind).map(|f| f.rule_order);
+        let entry = &mut self.state.entries[index];
+        let slots = Self::rule_slots(&entry.rules);
+        entry.rules.remove(position);
+        if order == Some(Order::V1) {
+            let closed = priority::v1_remove(&slots, rule_id);
+            apply_rule_slots(&mut entry.rules, &closed);
+        }
+        Ok(())
+    }
+
+    /// `POST /api/v1/policies/{id}/rules/{ruleId}/lifecycle/activate|deactivate`.
+    pub fn set_rule_status(&mut self, policy_id: &str, rule_id: &str, active: bool) -> Outcome<()> {
+        let index = self.find(policy_id)?;
+        let position = self.rule_index(index, rule_id)?;
+        if !active && self.state.entries[index].rules[position].system == Some(true) {
+            return Err(self.invalid("status", "status: A default rule cannot be deactivated"));
+        }
+        let now = self.now();
+        let rule = &mut self.state.entries[index].rules[position];
+        rule.status = Some(if active {
+            LifecycleStatus::Active
+        } else {
+            LifecycleStatus::Inactive
+        });
+        rule.last_updated = Field::Value(now);
+        Ok(())
+    }
+}
+
+fn fill_rule_defaults(kind: &PolicyType, rule: &mut PolicyRule) {
+    let conditions = defaults::rule_conditions(kind);
+    match (&mut rule.conditions, conditions) {
+        (Field::Value(given), defaults) => defaults::fill(given, &defaults),
+        (slot, Value::Null) => *slot = Field::Null,
+        (slot, defaults) => *slot = Field::Value(defaults),
+    }
+    let actions = defaults::rule_actions(kind);
+    match &mut rule.actions {
+        Field::Value(given) => defaults::fill(given, &actions),
+        slot => *slot = Field::Value(actions),
+    }
+}
+
+fn apply_rule_slots(rules: &mut [PolicyRule], slots: &[Slot]) {
+    for rule in rules.iter_mut() {
+        if let Some(slot) = slots.iter().find(|s| Some(&s.id) == rule.id.as_ref()) {
+            rule.priority = Field::Value(slot.priority);
+        }
+    }
+}
