@@ -5,11 +5,15 @@
 //! error — so the planner and the apply engine can use it in-process, and
 //! an HTTP layer can serve it.
 
+pub mod apps;
 pub mod defaults;
+pub mod directory;
 pub mod ids;
 pub mod kinds;
 pub mod org;
 pub mod priority;
+pub mod references;
+pub mod seed;
 
 use serde::{Deserialize, Serialize};
 

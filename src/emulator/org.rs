@@ -10,25 +10,41 @@ use serde_json::{Map, Value, json};
 
 use super::Engine;
 use super::defaults::{self, ACCOUNT_MANAGEMENT_POLICY};
+use super::directory::Directory;
 use super::ids::IdGenerator;
 use super::kinds::{self, Order, TypeFacts};
 use super::priority::{self, PlacementError, Slot};
+use super::seed::Seed;
 use crate::client::wire::{Field, LifecycleStatus, OktaError, Policy, PolicyRule, PolicyType};
 use crate::clock::{Clock, iso8601};
 
 /// A policy and its rules, in priority order.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Entry {
-    policy: Policy,
-    rules: Vec<PolicyRule>,
+pub(super) struct Entry {
+    pub policy: Policy,
+    pub rules: Vec<PolicyRule>,
 }
 
 /// Everything that persists (the clock does not).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OrgState {
     pub engine: Engine,
-    ids: IdGenerator,
-    entries: Vec<Entry>,
+    pub(super) ids: IdGenerator,
+    pub(super) entries: Vec<Entry>,
+    /// Groups, users, zones, apps and the other objects policies refer to.
+    #[serde(default)]
+    pub directory: Directory,
+    /// Which access / profile enrollment policy each app is mapped to.
+    #[serde(default)]
+    pub(super) app_policies: Vec<AppPolicies>,
+}
+
+/// The policies an app is mapped to (Okta keeps exactly one of each).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct AppPolicies {
+    pub app: String,
+    pub access: Option<String>,
+    pub profile_enrollment: Option<String>,
 }
 
 /// An emulated Okta org.
@@ -45,11 +61,15 @@ pub type Outcome<T> = Result<T, Box<OktaError>>;
 impl Org {
     /// A fresh org with Okta's default and system policies.
     pub fn new(engine: Engine, seed: u64, clock: Arc<dyn Clock>) -> Self {
+        let mut ids = IdGenerator::new(seed);
+        let directory = Directory::builtin(&mut ids);
         let mut org = Org {
             state: OrgState {
                 engine,
-                ids: IdGenerator::new(seed),
+                ids,
                 entries: Vec::new(),
+                directory,
+                app_policies: Vec::new(),
             },
             clock,
             base_url: "http://127.0.0.1".to_owned(),
@@ -57,7 +77,64 @@ impl Org {
         for system in defaults::system_policies(engine) {
             org.add_system_policy(&system);
         }
+        for (app, policy) in [
+            ("Okta Dashboard", "Okta Dashboard"),
+            ("Okta Admin Console", "Okta Admin Console"),
+        ] {
+            if engine == Engine::Oie {
+                org.add_builtin_app(app, policy);
+            }
+        }
         org
+    }
+
+    /// Adds a seed's directory objects; new apps are mapped to the default
+    /// access and profile enrollment policies, as in Okta.
+    pub fn add_seed(&mut self, seed: &Seed) {
+        let before = self.state.directory.apps.len();
+        self.state.directory.add_seed(seed, &mut self.state.ids);
+        let added: Vec<String> = self.state.directory.apps[before..]
+            .iter()
+            .filter_map(|a| a.id.clone())
+            .collect();
+        for app in added {
+            self.map_to_defaults(&app);
+        }
+    }
+
+    /// The directory objects.
+    pub fn directory(&self) -> &Directory {
+        &self.state.directory
+    }
+
+    pub(super) fn directory_mut(&mut self) -> &mut Directory {
+        &mut self.state.directory
+    }
+
+    pub(super) fn state_ids_next(&mut self, prefix: &str) -> String {
+        self.state.ids.next(prefix)
+    }
+
+    pub(super) fn app_policies(&self) -> &[AppPolicies] {
+        &self.state.app_policies
+    }
+
+    pub(super) fn app_policies_mut(&mut self) -> &mut Vec<AppPolicies> {
+        &mut self.state.app_policies
+    }
+
+    pub(super) fn policy_at(&self, index: usize) -> &Policy {
+        &self.state.entries[index].policy
+    }
+
+    /// Every policy of a type, unordered.
+    pub(super) fn policies_of(&self, kind: &PolicyType) -> Vec<Policy> {
+        self.state
+            .entries
+            .iter()
+            .filter(|e| &e.policy.kind == kind)
+            .map(|e| e.policy.clone())
+            .collect()
     }
 
     /// An org restored from saved state.
@@ -84,15 +161,19 @@ impl Org {
         self.state.engine
     }
 
+    pub(super) fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
     fn now(&self) -> String {
         iso8601(self.clock.now())
     }
 
-    fn error_id(&mut self) -> String {
+    pub(super) fn error_id(&mut self) -> String {
         self.state.ids.next("oae")
     }
 
-    fn invalid(&mut self, subject: &str, cause: impl Into<String>) -> Box<OktaError> {
+    pub(super) fn invalid(&mut self, subject: &str, cause: impl Into<String>) -> Box<OktaError> {
         let id = self.error_id();
         Box::new(OktaError::api_validation_failed(
             subject,
@@ -101,7 +182,7 @@ impl Org {
         ))
     }
 
-    fn not_found(&mut self, id: &str, what: &str) -> Box<OktaError> {
+    pub(super) fn not_found(&mut self, id: &str, what: &str) -> Box<OktaError> {
         let error_id = self.error_id();
         Box::new(OktaError::not_found(id, what, error_id))
     }
@@ -169,14 +250,14 @@ impl Org {
 
     // ----- lookups --------------------------------------------------------
 
-    fn entry_index(&self, id: &str) -> Option<usize> {
+    pub(super) fn entry_index(&self, id: &str) -> Option<usize> {
         self.state
             .entries
             .iter()
             .position(|e| e.policy.id.as_deref() == Some(id))
     }
 
-    fn find(&mut self, id: &str) -> Outcome<usize> {
+    pub(super) fn find(&mut self, id: &str) -> Outcome<usize> {
         match self.entry_index(id) {
             Some(index) => Ok(index),
             None => Err(self.not_found(id, "Policy")),
@@ -348,6 +429,7 @@ impl Org {
         {
             return Err(self.invalid("name", "name: A policy with this name already exists"));
         }
+        self.check_references("conditions", body.conditions.as_ref())?;
         let now = self.now();
         let id = self.state.ids.next(facts.policy_prefix);
         let mut policy = body;
@@ -454,6 +536,7 @@ impl Org {
         }) {
             return Err(self.invalid("name", "name: A policy with this name already exists"));
         }
+        self.check_references("conditions", body.conditions.as_ref())?;
         let mut policy = body;
         policy.id = current.id.clone();
         policy.name = Some(name);
@@ -501,6 +584,7 @@ impl Org {
                 format!("{ACCOUNT_MANAGEMENT_POLICY} cannot be deleted"),
             ));
         }
+        self.remap_apps_of(id, &policy.kind);
         self.state.entries.remove(index);
         if kinds::facts(&policy.kind).is_some_and(|f| f.policy_order == Order::V1) {
             let closed = priority::v1_remove(&self.policy_slots(&policy.kind), id);
@@ -605,6 +689,8 @@ impl Org {
                 "name: A rule with this name already exists in the policy",
             ));
         }
+        self.check_references("conditions", body.conditions.as_ref())?;
+        self.check_references("actions", body.actions.as_ref())?;
         let now = self.now();
         let id = self.state.ids.next(facts.rule_prefix);
         let mut rule = body;
@@ -677,6 +763,8 @@ impl Org {
                 "name: A rule with this name already exists in the policy",
             ));
         }
+        self.check_references("conditions", body.conditions.as_ref())?;
+        self.check_references("actions", body.actions.as_ref())?;
         let mut rule = body;
         rule.id = current.id.clone();
         rule.name = Some(name);

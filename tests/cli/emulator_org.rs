@@ -587,3 +587,139 @@ fn an_access_policy_holds_at_most_100_rules() {
         .expect_err("the 101st rule");
     assert_eq!(code(&error), "E0000001");
 }
+
+fn seeded() -> Org {
+    let mut org = org(Engine::Oie);
+    let seed =
+        oktapol::emulator::seed::Seed::read(&crate::util::root().join("examples/org-seed.yaml"))
+            .expect("seed");
+    org.add_seed(&seed);
+    org
+}
+
+fn group_id(org: &Org, name: &str) -> String {
+    org.directory()
+        .group_named(name)
+        .and_then(|g| g.id.clone())
+        .expect("group")
+}
+
+fn app_id(org: &Org, label: &str) -> String {
+    org.list_apps(Some(label))
+        .into_iter()
+        .next()
+        .and_then(|a| a.id)
+        .expect("app")
+}
+
+#[test]
+fn the_example_seed_loads_with_builtins() {
+    let org = seeded();
+    assert!(
+        org.directory().group_named("Everyone").is_some(),
+        "built-in group"
+    );
+    assert!(org.directory().group_named("Contractors").is_some());
+    assert!(org.directory().user("breakglass@acme.com").is_some());
+    assert_eq!(
+        org.list_apps(Some("work")).len(),
+        1,
+        "q is a case-insensitive label prefix"
+    );
+    assert!(
+        org.directory()
+            .auth_servers
+            .iter()
+            .any(|s| s.name.as_deref() == Some("default"))
+    );
+}
+
+#[test]
+fn new_apps_map_to_the_default_policies_and_can_be_reassigned() {
+    let mut org = seeded();
+    let workday = app_id(&org, "Workday");
+    let default_access = policy_id(&mut org, "ACCESS_POLICY", "Default Policy");
+    let app = org.get_app(&workday).expect("app");
+    assert_eq!(app.access_policy_id(), Some(default_access.as_str()));
+    assert!(app.profile_enrollment_policy_id().is_some());
+
+    let finance = create(&mut org, "ACCESS_POLICY", "Finance apps", None)
+        .id
+        .expect("id");
+    org.assign_app_policy(&workday, &finance).expect("assigned");
+    assert_eq!(
+        org.get_app(&workday).expect("app").access_policy_id(),
+        Some(finance.as_str())
+    );
+    let mappings = org.list_mappings(&finance).expect("mappings");
+    assert_eq!(mappings.len(), 1);
+    assert_eq!(mappings[0]["id"], json!(workday));
+
+    // Deleting the policy moves its apps back to the default policy.
+    org.delete_policy(&finance).expect("deleted");
+    assert_eq!(
+        org.get_app(&workday).expect("app").access_policy_id(),
+        Some(default_access.as_str())
+    );
+
+    let sign_on = policy_id(&mut org, "OKTA_SIGN_ON", "Default Policy");
+    assert_eq!(
+        code(
+            &org.assign_app_policy(&workday, &sign_on)
+                .expect_err("wrong kind")
+        ),
+        "E0000001"
+    );
+    let account = policy_id(&mut org, "ACCESS_POLICY", "Okta Account Management Policy");
+    assert_eq!(
+        code(
+            &org.assign_app_policy(&workday, &account)
+                .expect_err("account policy")
+        ),
+        "E0000001"
+    );
+    assert_eq!(
+        code(&org.get_app("0oanope").expect_err("unknown app")),
+        "E0000007"
+    );
+}
+
+#[test]
+fn references_to_missing_objects_are_rejected() {
+    let mut org = seeded();
+    let contractors = group_id(&org, "Contractors");
+    let ok = org.create_policy(
+        policy(json!({ "type": "PASSWORD", "name": "Contractors", "conditions": { "people": { "groups": { "include": [contractors] } } } })),
+        true,
+    );
+    assert!(ok.is_ok(), "{ok:?}");
+    let error = org
+        .create_policy(
+            policy(json!({ "type": "PASSWORD", "name": "Ghosts", "conditions": { "people": { "groups": { "include": ["00gdoesnotexist"] } } } })),
+            true,
+        )
+        .expect_err("missing group");
+    assert_eq!(code(&error), "E0000001");
+    assert!(
+        error.error_causes.iter().any(|c| c
+            .error_summary
+            .as_deref()
+            .is_some_and(|s| s.contains("00gdoesnotexist"))),
+        "{error:?}"
+    );
+
+    let id = policy_id(&mut org, "OKTA_SIGN_ON", "Default Policy");
+    let zone_rule = json!({ "type": "SIGN_ON", "name": "Office", "conditions": { "network": { "connection": "ZONE", "include": ["nzonope"] } } });
+    assert_eq!(
+        code(
+            &org.create_rule(&id, rule(zone_rule), true)
+                .expect_err("missing zone")
+        ),
+        "E0000001"
+    );
+    let literal = json!({ "type": "SIGN_ON", "name": "Anywhere but", "conditions": { "network": { "connection": "ZONE", "exclude": ["ALL_ZONES"] } } });
+    assert!(
+        org.create_rule(&id, rule(literal), true).is_ok(),
+        "ALL_ZONES is a literal"
+    );
+}
