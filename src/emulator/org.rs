@@ -23,6 +23,9 @@ use crate::clock::{Clock, iso8601};
 pub(super) struct Entry {
     pub policy: Policy,
     pub rules: Vec<PolicyRule>,
+    /// The authorization server an `OAUTH_AUTHORIZATION_POLICY` belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
 }
 
 /// Everything that persists (the clock does not).
@@ -77,6 +80,7 @@ impl Org {
         for system in defaults::system_policies(engine) {
             org.add_system_policy(&system);
         }
+        org.add_default_server_policy();
         for (app, policy) in [
             ("Okta Dashboard", "Okta Dashboard"),
             ("Okta Admin Console", "Okta Admin Console"),
@@ -86,6 +90,40 @@ impl Org {
             }
         }
         org
+    }
+
+    /// The `default` authorization server comes with a policy for all
+    /// clients and a rule for everyone.
+    fn add_default_server_policy(&mut self) {
+        let policy: Policy = serde_json::from_value(json!({
+            "type": "OAUTH_AUTHORIZATION_POLICY",
+            "name": "Default Policy",
+            "description": "Default policy description",
+            "conditions": { "clients": { "include": ["ALL_CLIENTS"] } }
+        }))
+        .unwrap_or_else(|_| Policy::new(PolicyType::OauthAuthorizationPolicy, "Default Policy"));
+        let Ok(created) = self.create_server_policy("default", policy, true) else {
+            return;
+        };
+        let Some(policy_id) = created.id else { return };
+        let everyone = self
+            .state
+            .directory
+            .group_named("Everyone")
+            .and_then(|g| g.id.clone());
+        let rule: Result<PolicyRule, _> = serde_json::from_value(json!({
+            "type": "RESOURCE_ACCESS",
+            "name": "Default Policy Rule",
+            "conditions": {
+                "people": { "groups": { "include": [everyone] } },
+                "grantTypes": { "include": ["implicit", "client_credentials", "authorization_code", "password"] },
+                "scopes": { "include": ["*"] }
+            },
+            "actions": { "token": { "accessTokenLifetimeMinutes": 60, "refreshTokenLifetimeMinutes": 0, "refreshTokenWindowMinutes": 10080 } }
+        }));
+        if let Ok(rule) = rule {
+            let _ = self.create_rule(&policy_id, rule, true);
+        }
     }
 
     /// Adds a seed's directory objects; new apps are mapped to the default
@@ -210,9 +248,9 @@ impl Org {
             other: Map::new(),
         };
         if matches!(facts.policy_order, Order::V1) {
-            let slots = self.policy_slots(&system.kind);
+            let slots = self.policy_slots(&system.kind, None);
             let placed = priority::v1_place(&slots, &id, None, true);
-            self.apply_policy_slots(&system.kind, &placed);
+            self.apply_policy_slots(&system.kind, None, &placed);
             policy.priority =
                 Field::Value(placed.iter().find(|s| s.id == id).map_or(1, |s| s.priority));
         }
@@ -245,7 +283,11 @@ impl Org {
                 other: Map::new(),
             });
         }
-        self.state.entries.push(Entry { policy, rules });
+        self.state.entries.push(Entry {
+            policy,
+            rules,
+            server: None,
+        });
     }
 
     // ----- lookups --------------------------------------------------------
@@ -264,11 +306,13 @@ impl Org {
         }
     }
 
-    fn policy_slots(&self, kind: &PolicyType) -> Vec<Slot> {
+    /// The members of one ordered list: a type's policies, or one
+    /// authorization server's policies.
+    fn policy_slots(&self, kind: &PolicyType, server: Option<&str>) -> Vec<Slot> {
         self.state
             .entries
             .iter()
-            .filter(|e| &e.policy.kind == kind)
+            .filter(|e| &e.policy.kind == kind && e.server.as_deref() == server)
             .map(|e| Slot {
                 id: e.policy.id.clone().unwrap_or_default(),
                 priority: e.policy.priority.as_ref().copied().unwrap_or(0),
@@ -277,12 +321,12 @@ impl Org {
             .collect()
     }
 
-    fn apply_policy_slots(&mut self, kind: &PolicyType, slots: &[Slot]) {
+    fn apply_policy_slots(&mut self, kind: &PolicyType, server: Option<&str>, slots: &[Slot]) {
         for entry in self
             .state
             .entries
             .iter_mut()
-            .filter(|e| &e.policy.kind == kind)
+            .filter(|e| &e.policy.kind == kind && e.server.as_deref() == server)
         {
             if let Some(slot) = slots
                 .iter()
@@ -304,9 +348,21 @@ impl Org {
             .collect()
     }
 
+    /// Where a policy lives: `/api/v1/policies/{id}`, or under its
+    /// authorization server.
+    fn policy_href(&self, id: &str) -> String {
+        match self.policy_server(id).flatten() {
+            Some(server) => format!(
+                "{}/api/v1/authorizationServers/{server}/policies/{id}",
+                self.base_url
+            ),
+            None => format!("{}/api/v1/policies/{id}", self.base_url),
+        }
+    }
+
     fn with_links(&self, mut policy: Policy) -> Policy {
         let id = policy.id.clone().unwrap_or_default();
-        let self_href = format!("{}/api/v1/policies/{id}", self.base_url);
+        let self_href = self.policy_href(&id);
         let mut links = json!({
             "self": { "href": self_href, "hints": { "allow": ["GET", "PUT", "DELETE"] } },
             "rules": { "href": format!("{self_href}/rules"), "hints": { "allow": ["GET", "POST"] } }
@@ -326,7 +382,7 @@ impl Org {
 
     fn rule_with_links(&self, policy_id: &str, mut rule: PolicyRule) -> PolicyRule {
         let id = rule.id.clone().unwrap_or_default();
-        let self_href = format!("{}/api/v1/policies/{policy_id}/rules/{id}", self.base_url);
+        let self_href = format!("{}/rules/{id}", self.policy_href(policy_id));
         let lifecycle = if rule.status == Some(LifecycleStatus::Inactive) {
             "activate"
         } else {
@@ -364,6 +420,48 @@ impl Org {
         status: Option<&str>,
         q: Option<&str>,
     ) -> Outcome<Vec<Policy>> {
+        self.list_in(None, kind, status, q)
+    }
+
+    /// `GET /api/v1/authorizationServers/{id}/policies`, in priority order.
+    pub fn list_server_policies(&mut self, server: &str) -> Outcome<Vec<Policy>> {
+        self.require_server(server)?;
+        self.list_in(
+            Some(server),
+            PolicyType::OauthAuthorizationPolicy.as_str(),
+            None,
+            None,
+        )
+    }
+
+    /// The authorization server a policy belongs to (`None` for org policies),
+    /// or `None` when the policy does not exist.
+    pub fn policy_server(&self, id: &str) -> Option<Option<String>> {
+        self.entry_index(id)
+            .map(|index| self.state.entries[index].server.clone())
+    }
+
+    fn require_server(&mut self, server: &str) -> Outcome<()> {
+        let exists = self
+            .state
+            .directory
+            .auth_servers
+            .iter()
+            .any(|s| s.id.as_deref() == Some(server));
+        if exists {
+            Ok(())
+        } else {
+            Err(self.not_found(server, "AuthorizationServer"))
+        }
+    }
+
+    fn list_in(
+        &mut self,
+        server: Option<&str>,
+        kind: &str,
+        status: Option<&str>,
+        q: Option<&str>,
+    ) -> Outcome<Vec<Policy>> {
         let kind = PolicyType::from(kind.to_owned());
         if !kind.is_known() {
             return Err(self.invalid(
@@ -375,6 +473,7 @@ impl Org {
             .state
             .entries
             .iter()
+            .filter(|e| e.server.as_deref() == server)
             .map(|e| &e.policy)
             .filter(|p| p.kind == kind)
             .filter(|p| {
@@ -410,6 +509,31 @@ impl Org {
 
     /// `POST /api/v1/policies[?activate=false]`.
     pub fn create_policy(&mut self, body: Policy, activate: bool) -> Outcome<Policy> {
+        if body.kind == PolicyType::OauthAuthorizationPolicy {
+            return Err(self.invalid(
+                "type",
+                "type: Authorization server policies are created under /api/v1/authorizationServers/{authServerId}/policies",
+            ));
+        }
+        self.create_in(None, body, activate)
+    }
+
+    /// `POST /api/v1/authorizationServers/{id}/policies`.
+    pub fn create_server_policy(
+        &mut self,
+        server: &str,
+        mut body: Policy,
+        activate: bool,
+    ) -> Outcome<Policy> {
+        self.require_server(server)?;
+        if body.kind != PolicyType::OauthAuthorizationPolicy {
+            // The type is implied by the path; Okta fills it in.
+            body.kind = PolicyType::OauthAuthorizationPolicy;
+        }
+        self.create_in(Some(server), body, activate)
+    }
+
+    fn create_in(&mut self, server: Option<&str>, body: Policy, activate: bool) -> Outcome<Policy> {
         let facts = self.facts_for(&body.kind)?;
         let name = self.required_name(body.name.as_deref())?;
         if facts.singleton {
@@ -421,15 +545,16 @@ impl Org {
                 ),
             ));
         }
-        if self
-            .state
-            .entries
-            .iter()
-            .any(|e| e.policy.kind == body.kind && e.policy.name.as_deref() == Some(name.as_str()))
-        {
+        if self.state.entries.iter().any(|e| {
+            e.policy.kind == body.kind
+                && e.server.as_deref() == server
+                && e.policy.name.as_deref() == Some(name.as_str())
+        }) {
             return Err(self.invalid("name", "name: A policy with this name already exists"));
         }
-        self.check_references("conditions", body.conditions.as_ref())?;
+        if server.is_none() {
+            self.check_references("conditions", body.conditions.as_ref())?;
+        }
         let now = self.now();
         let id = self.state.ids.next(facts.policy_prefix);
         let mut policy = body;
@@ -456,9 +581,13 @@ impl Org {
         let requested = policy.priority.as_ref().copied();
         match facts.policy_order {
             Order::V1 => {
-                let placed =
-                    priority::v1_place(&self.policy_slots(&policy.kind), &id, requested, false);
-                self.apply_policy_slots(&policy.kind, &placed);
+                let placed = priority::v1_place(
+                    &self.policy_slots(&policy.kind, server),
+                    &id,
+                    requested,
+                    false,
+                );
+                self.apply_policy_slots(&policy.kind, server, &placed);
                 policy.priority =
                     Field::Value(placed.iter().find(|s| s.id == id).map_or(1, |s| s.priority));
             }
@@ -492,6 +621,7 @@ impl Org {
         self.state.entries.push(Entry {
             policy: policy.clone(),
             rules,
+            server: server.map(str::to_owned),
         });
         Ok(self.with_links(policy))
     }
@@ -509,6 +639,7 @@ impl Org {
     pub fn replace_policy(&mut self, id: &str, body: Policy) -> Outcome<Policy> {
         let index = self.find(id)?;
         let current = self.state.entries[index].policy.clone();
+        let server = self.state.entries[index].server.clone();
         if body.kind != current.kind {
             return Err(self.invalid("type", "type: The policy type cannot be changed"));
         }
@@ -531,6 +662,7 @@ impl Org {
         }
         if self.state.entries.iter().any(|e| {
             e.policy.kind == current.kind
+                && e.server == server
                 && e.policy.id.as_deref() != Some(id)
                 && e.policy.name.as_deref() == Some(name.as_str())
         }) {
@@ -556,9 +688,13 @@ impl Org {
                     .as_ref()
                     .copied()
                     .or(current.priority.as_ref().copied());
-                let placed =
-                    priority::v1_place(&self.policy_slots(&current.kind), id, requested, false);
-                self.apply_policy_slots(&current.kind, &placed);
+                let placed = priority::v1_place(
+                    &self.policy_slots(&current.kind, server.as_deref()),
+                    id,
+                    requested,
+                    false,
+                );
+                self.apply_policy_slots(&current.kind, server.as_deref(), &placed);
                 policy.priority =
                     Field::Value(placed.iter().find(|s| s.id == id).map_or(1, |s| s.priority));
             }
@@ -585,10 +721,11 @@ impl Org {
             ));
         }
         self.remap_apps_of(id, &policy.kind);
-        self.state.entries.remove(index);
+        let server = self.state.entries.remove(index).server;
         if kinds::facts(&policy.kind).is_some_and(|f| f.policy_order == Order::V1) {
-            let closed = priority::v1_remove(&self.policy_slots(&policy.kind), id);
-            self.apply_policy_slots(&policy.kind, &closed);
+            let closed =
+                priority::v1_remove(&self.policy_slots(&policy.kind, server.as_deref()), id);
+            self.apply_policy_slots(&policy.kind, server.as_deref(), &closed);
         }
         Ok(())
     }

@@ -723,3 +723,86 @@ fn references_to_missing_objects_are_rejected() {
         "ALL_ZONES is a literal"
     );
 }
+
+#[test]
+fn authorization_server_policies_are_ordered_per_server() {
+    let mut org = seeded();
+    let defaults = org.list_server_policies("default").expect("default server");
+    assert_eq!(
+        names_and_priorities(&defaults),
+        pairs(&[("Default Policy", 1)])
+    );
+    let default_rules = org
+        .list_rules(defaults[0].id.as_deref().expect("id"))
+        .expect("rules");
+    assert_eq!(
+        rule_order(&default_rules),
+        pairs(&[("Default Policy Rule", 1)])
+    );
+    assert_eq!(default_rules[0].kind.as_str(), "RESOURCE_ACCESS");
+
+    let interactive = org
+        .directory()
+        .auth_servers
+        .iter()
+        .find(|s| s.name.as_deref() == Some("interactive"))
+        .and_then(|s| s.id.clone())
+        .expect("seeded server");
+    let body = |name: &str, priority: i64| {
+        policy(
+            json!({ "type": "OAUTH_AUTHORIZATION_POLICY", "name": name, "priority": priority,
+                       "conditions": { "clients": { "include": ["ALL_CLIENTS"] } } }),
+        )
+    };
+    org.create_server_policy(&interactive, body("Web", 1), true)
+        .expect("created");
+    org.create_server_policy(&interactive, body("Mobile", 1), true)
+        .expect("created");
+    // Another server's list is untouched by these writes.
+    assert_eq!(
+        names_and_priorities(&org.list_server_policies("default").expect("list")),
+        pairs(&[("Default Policy", 1)])
+    );
+    let listed = org.list_server_policies(&interactive).expect("list");
+    assert_eq!(
+        names_and_priorities(&listed),
+        pairs(&[("Mobile", 1), ("Web", 2)])
+    );
+    let href = listed[0]
+        .links
+        .as_ref()
+        .and_then(|l| l.pointer("/self/href"))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    assert!(
+        href.contains(&format!(
+            "/api/v1/authorizationServers/{interactive}/policies/"
+        )),
+        "{href}"
+    );
+    assert_eq!(
+        org.policy_server(listed[0].id.as_deref().expect("id")),
+        Some(Some(interactive.clone()))
+    );
+
+    assert!(
+        org.list_policies("OAUTH_AUTHORIZATION_POLICY", None, None)
+            .expect("list")
+            .is_empty(),
+        "not an org-level list"
+    );
+    assert_eq!(
+        code(
+            &org.create_policy(body("Elsewhere", 1), true)
+                .expect_err("org-level create")
+        ),
+        "E0000001"
+    );
+    assert_eq!(
+        code(
+            &org.list_server_policies("ausnope")
+                .expect_err("unknown server")
+        ),
+        "E0000007"
+    );
+}
