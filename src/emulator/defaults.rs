@@ -107,6 +107,21 @@ pub fn policy_settings(kind: &PolicyType) -> Option<Value> {
     }
 }
 
+/// Conditions Okta gives a policy of this type when the request has none
+/// (the v1 kinds always report an object: everyone, by the Everyone group).
+pub fn policy_conditions(kind: &PolicyType, everyone: &str) -> Value {
+    match kind {
+        PolicyType::OktaSignOn | PolicyType::MfaEnroll => {
+            json!({ "people": { "groups": { "include": [everyone] } } })
+        }
+        PolicyType::Password => json!({
+            "people": { "groups": { "include": [everyone] } },
+            "authProvider": { "provider": "OKTA" }
+        }),
+        _ => Value::Null,
+    }
+}
+
 /// Conditions Okta gives a rule of this policy type when the request leaves them out.
 pub fn rule_conditions(kind: &PolicyType) -> Value {
     match kind {

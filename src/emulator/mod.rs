@@ -14,6 +14,7 @@ pub mod org;
 pub mod priority;
 pub mod references;
 pub mod seed;
+pub mod server;
 
 use serde::{Deserialize, Serialize};
 

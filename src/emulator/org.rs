@@ -145,6 +145,15 @@ impl Org {
         &self.state.directory
     }
 
+    /// The ID of the built-in Everyone group.
+    fn everyone(&self) -> String {
+        self.state
+            .directory
+            .group_named("Everyone")
+            .and_then(|g| g.id.clone())
+            .unwrap_or_default()
+    }
+
     pub(super) fn directory_mut(&mut self) -> &mut Directory {
         &mut self.state.directory
     }
@@ -239,7 +248,10 @@ impl Org {
             priority: Field::Value(1),
             system: Some(system.default),
             kind: system.kind.clone(),
-            conditions: Field::Null,
+            conditions: match defaults::policy_conditions(&system.kind, &self.everyone()) {
+                Value::Null => Field::Null,
+                conditions => Field::Value(conditions),
+            },
             settings: defaults::policy_settings(&system.kind).map_or(Field::Absent, Field::Value),
             created: Field::Value(now.clone()),
             last_updated: Field::Value(now.clone()),
@@ -570,9 +582,7 @@ impl Org {
         policy.last_updated = Field::Value(now.clone());
         policy.links = Field::Absent;
         policy.embedded = Field::Absent;
-        if policy.conditions.is_absent() {
-            policy.conditions = Field::Null;
-        }
+        fill_policy_conditions(&policy.kind, &self.everyone(), &mut policy.conditions);
         if policy.settings.is_absent()
             && let Some(settings) = defaults::policy_settings(&policy.kind)
         {
@@ -678,9 +688,7 @@ impl Org {
         policy.last_updated = Field::Value(self.now());
         policy.links = Field::Absent;
         policy.embedded = Field::Absent;
-        if policy.conditions.is_absent() {
-            policy.conditions = Field::Null;
-        }
+        fill_policy_conditions(&policy.kind, &self.everyone(), &mut policy.conditions);
         match facts.policy_order {
             Order::V1 if !system => {
                 let requested = policy
@@ -1025,6 +1033,17 @@ impl Org {
         });
         rule.last_updated = Field::Value(now);
         Ok(())
+    }
+}
+
+/// What a policy request leaves out of its conditions is Okta's default;
+/// what it names (its groups, its auth provider) is kept.
+fn fill_policy_conditions(kind: &PolicyType, everyone: &str, conditions: &mut Field<Value>) {
+    let defaults = defaults::policy_conditions(kind, everyone);
+    match conditions {
+        Field::Value(given) => defaults::fill(given, &defaults),
+        slot if defaults.is_null() => *slot = Field::Null,
+        slot => *slot = Field::Value(defaults),
     }
 }
 

@@ -5,6 +5,7 @@ mod util;
 
 mod bad_input;
 mod commands;
+mod emulator_conformance;
 mod emulator_org;
 mod examples;
 mod loader_props;
