@@ -853,27 +853,7 @@ impl Org {
         fill_rule_defaults(&kind, &mut rule);
         let requested = rule.priority.as_ref().copied();
         let slots = Self::rule_slots(&self.state.entries[index].rules);
-        let placed = match facts.rule_order {
-            Order::V2 => match priority::v2_place(&slots, &id, requested, false) {
-                Ok(placed) => placed,
-                Err(PlacementError::OutOfRange(p)) => {
-                    return Err(self.invalid(
-                        "priority",
-                        format!(
-                            "priority: {p} is out of range; rule priorities run from 0 to {}",
-                            priority::V2_MAX
-                        ),
-                    ));
-                }
-                Err(PlacementError::Full) => {
-                    return Err(self.invalid(
-                        "priority",
-                        "priority: No free priority; reorder the rules first",
-                    ));
-                }
-            },
-            Order::V1 | Order::Flat => priority::v1_place(&slots, &id, requested, false),
-        };
+        let placed = self.place_rule(facts.rule_order, &slots, &id, requested)?;
         rule.priority = Field::Value(placed.iter().find(|s| s.id == id).map_or(1, |s| s.priority));
         let entry = &mut self.state.entries[index];
         entry.rules.push(rule.clone());
@@ -929,23 +909,7 @@ impl Org {
                 .copied()
                 .or(current.priority.as_ref().copied());
             let slots = Self::rule_slots(&self.state.entries[index].rules);
-            let placed = match facts.rule_order {
-                Order::V2 => {
-                    match priority::v2_place(&slots, rule_id, requested, false) {
-                        Ok(placed) => placed,
-                        Err(PlacementError::OutOfRange(p)) => {
-                            return Err(self.invalid("priority", format!("priority: {p} is out of range; rule priorities run from 0 to {}", priority::V2_MAX)));
-                        }
-                        Err(PlacementError::Full) => {
-                            return Err(self.invalid(
-                                "priority",
-                                "priority: No free priority; reorder the rules first",
-                            ));
-                        }
-                    }
-                }
-                Order::V1 | Order::Flat => priority::v1_place(&slots, rule_id, requested, false),
-            };
+            let placed = self.place_rule(facts.rule_order, &slots, rule_id, requested)?;
             rule.priority = Field::Value(
                 placed
                     .iter()
@@ -997,6 +961,34 @@ impl Org {
             }
         }
         Ok(())
+    }
+
+    /// Places a rule in its policy's list under v1 or v2 arithmetic.
+    fn place_rule(
+        &mut self,
+        order: Order,
+        slots: &[Slot],
+        id: &str,
+        requested: Option<i64>,
+    ) -> Outcome<Vec<Slot>> {
+        match order {
+            Order::V2 => {
+                priority::v2_place(slots, id, requested, false).map_err(|error| match error {
+                    PlacementError::OutOfRange(p) => self.invalid(
+                        "priority",
+                        format!(
+                            "priority: {p} is out of range; rule priorities run from 0 to {}",
+                            priority::V2_MAX
+                        ),
+                    ),
+                    PlacementError::Full => self.invalid(
+                        "priority",
+                        "priority: No free priority; reorder the rules first",
+                    ),
+                })
+            }
+            Order::V1 | Order::Flat => Ok(priority::v1_place(slots, id, requested, false)),
+        }
     }
 
     /// `DELETE /api/v1/policies/{id}/rules/{ruleId}`.
