@@ -33,6 +33,9 @@ pub(super) struct Entry {
 pub struct OrgState {
     pub engine: Engine,
     pub(super) ids: IdGenerator,
+    /// `errorId`s have their own stream, so errors never shift object IDs.
+    #[serde(default = "error_id_generator")]
+    error_ids: IdGenerator,
     pub(super) entries: Vec<Entry>,
     /// Groups, users, zones, apps and the other objects policies refer to.
     #[serde(default)]
@@ -48,6 +51,13 @@ pub(super) struct AppPolicies {
     pub app: String,
     pub access: Option<String>,
     pub profile_enrollment: Option<String>,
+}
+
+/// Mixed into the seed of the `errorId` stream.
+const ERROR_ID_STREAM: u64 = 0x6f61_6500;
+
+fn error_id_generator() -> IdGenerator {
+    IdGenerator::new(ERROR_ID_STREAM)
 }
 
 /// An emulated Okta org.
@@ -70,6 +80,7 @@ impl Org {
             state: OrgState {
                 engine,
                 ids,
+                error_ids: IdGenerator::new(seed ^ ERROR_ID_STREAM),
                 entries: Vec::new(),
                 directory,
                 app_policies: Vec::new(),
@@ -217,7 +228,7 @@ impl Org {
     }
 
     pub(super) fn error_id(&mut self) -> String {
-        self.state.ids.next("oae")
+        self.state.error_ids.next("oae")
     }
 
     pub(super) fn invalid(&mut self, subject: &str, cause: impl Into<String>) -> Box<OktaError> {

@@ -51,6 +51,9 @@ fn validate_example(name: &str) -> Validation {
 }
 
 /// Every `*.yaml` / `*.yml` file under `dir`, recursively, sorted.
+/// Example files that are not manifests: the emulator's directory seed.
+const NOT_MANIFESTS: &[&str] = &["org-seed.yaml"];
+
 fn manifest_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
@@ -62,6 +65,9 @@ fn manifest_files(dir: &Path) -> Vec<PathBuf> {
             } else if path
                 .extension()
                 .is_some_and(|ext| ext == "yaml" || ext == "yml")
+                && !path
+                    .file_name()
+                    .is_some_and(|name| NOT_MANIFESTS.iter().any(|n| name == *n))
             {
                 files.push(path);
             }

@@ -6,6 +6,7 @@ mod util;
 mod bad_input;
 mod commands;
 mod emulator_conformance;
+mod emulator_http;
 mod emulator_org;
 mod examples;
 mod loader_props;

@@ -140,5 +140,7 @@ pub async fn json_errors(State(state): State<AppState>, request: Request, next: 
             rewritten.headers_mut().append(name.clone(), value.clone());
         }
     }
+    // Markers such as a dropped connection's travel in the extensions.
+    *rewritten.extensions_mut() = parts.extensions;
     rewritten
 }

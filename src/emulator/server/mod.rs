@@ -46,6 +46,7 @@ use self::stats::Stats;
 use super::Engine;
 use super::ids::IdGenerator;
 use super::org::{Org, Outcome};
+use super::seed::{Seed, SeedError};
 use crate::client::wire::OktaError;
 use crate::clock::{Clock, SystemClock};
 
@@ -57,8 +58,9 @@ pub struct Config {
     /// Port; 0 picks a free one.
     pub port: u16,
     /// YAML of directory objects (groups, users, zones, apps, IdPs,
-    /// authenticators, user types, hooks, authorization servers) added to
-    /// a fresh org. Applied by the directory module in [`fresh_org`].
+    /// authenticators, user types, hooks, authorization servers) for a
+    /// fresh org. Reading and applying it belongs to the directory module;
+    /// the server checks that the file exists.
     pub seed: Option<PathBuf>,
     /// Where the org persists; loaded at start when it exists.
     pub state: Option<PathBuf>,
@@ -135,9 +137,12 @@ pub enum ServeError {
         found: &'static str,
         wanted: &'static str,
     },
-    #[error("cannot read the seed file {}: {source}", path.display())]
-    #[diagnostic(code(oktapol::emulator::seed))]
-    Seed { path: PathBuf, source: io::Error },
+    #[error(transparent)]
+    #[diagnostic(
+        code(oktapol::emulator::seed),
+        help("see examples/org-seed.yaml for the seed file's format")
+    )]
+    Seed(#[from] SeedError),
     #[error("cannot listen for shutdown signals: {0}")]
     #[diagnostic(code(oktapol::emulator::signal))]
     Signal(#[source] io::Error),
@@ -151,11 +156,20 @@ fn engine_name(engine: Engine) -> &'static str {
 }
 
 /// A new org with Okta's defaults.
-fn fresh_org(engine: Engine, rng_seed: u64, clock: Arc<dyn Clock>, base_url: &str) -> Org {
+/// A fresh org with Okta's defaults plus the seed's directory objects (at
+/// start and on `/__emulator/reset`).
+fn fresh_org(
+    engine: Engine,
+    rng_seed: u64,
+    clock: Arc<dyn Clock>,
+    base_url: &str,
+    seed: Option<&Seed>,
+) -> Org {
     let mut org = Org::new(engine, rng_seed, clock);
     org.set_base_url(base_url);
-    // The directory seed (`Config::seed`) is applied to the fresh org here
-    // by the directory module.
+    if let Some(seed) = seed {
+        org.add_seed(seed);
+    }
     org
 }
 
@@ -176,6 +190,7 @@ struct Shared {
     stats: Stats,
     persister: Option<Persister>,
     error_ids: Mutex<IdGenerator>,
+    seed: Option<Seed>,
 }
 
 impl AppState {
@@ -230,6 +245,7 @@ impl AppState {
                 self.0.rng_seed,
                 Arc::clone(&self.0.clock),
                 &self.0.base_url,
+                self.0.seed.as_ref(),
             );
             self.0.persister.as_ref().map(|p| p.snapshot(&org))
         };
@@ -294,12 +310,7 @@ impl Emulator {
     /// with `_links` pointing at `base_url`.
     pub fn new(config: Config, base_url: &str) -> Result<Self, ServeError> {
         let base_url = base_url.trim_end_matches('/').to_owned();
-        if let Some(path) = &config.seed {
-            std::fs::metadata(path).map_err(|source| ServeError::Seed {
-                path: path.clone(),
-                source,
-            })?;
-        }
+        let seed = config.seed.as_deref().map(Seed::read).transpose()?;
         let persister = config.state.as_ref().map(Persister::new);
         let saved = match &persister {
             Some(persister) => persister.load()?,
@@ -324,6 +335,7 @@ impl Emulator {
                 config.rng_seed,
                 Arc::clone(&config.clock),
                 &base_url,
+                seed.as_ref(),
             ),
         };
         org.set_base_url(&base_url);
@@ -341,7 +353,8 @@ impl Emulator {
             org: Mutex::new(org),
             engine,
             rng_seed: config.rng_seed,
-            org_id: IdGenerator::new(config.rng_seed).next("00o"),
+            // Its own stream: the org's first object must not share the org's id.
+            org_id: IdGenerator::new(config.rng_seed ^ 0x6f72_6700).next("00o"),
             base_url,
             clock: Arc::clone(&config.clock),
             authenticators: Authenticators::new().with(SswsToken::new(config.token)),
@@ -350,6 +363,7 @@ impl Emulator {
             stats: Stats::default(),
             persister,
             error_ids: Mutex::new(IdGenerator::new(config.rng_seed ^ 0x6f61_6500)),
+            seed,
         };
         Ok(Emulator {
             state: AppState(Arc::new(shared)),

@@ -2,7 +2,7 @@
 //! `policies-strict.yaml` declares): list, create, get, replace, delete and
 //! lifecycle for policies and their rules, plus
 //! `/.well-known/okta-organization`. Handlers only translate — query
-//! parameters and bodies in, the [`Org`](crate::emulator::org::Org)'s
+//! parameters and bodies in, the [`Org`]'s
 //! answer out with Okta's status codes (200 for creates, 204 for deletes
 //! and lifecycle calls) — and the org does the rest.
 
@@ -21,6 +21,7 @@ use super::pagination::{
 };
 use crate::client::wire::{Field, Policy, PolicyRule};
 use crate::emulator::Engine;
+use crate::emulator::org::Org;
 
 /// The policy and rule routes, with Okta's parameter names.
 pub fn policies() -> Router<AppState> {
@@ -103,6 +104,28 @@ fn wants_rules(query: &QueryParams) -> bool {
         .is_some_and(|e| e.split(',').any(|part| part.trim() == "rules"))
 }
 
+/// The most rules `expand=rules` embeds; Okta refuses a policy with more.
+pub const MAX_EMBEDDED_RULES: usize = 20;
+
+/// The policy's rules for `expand=rules`, or Okta's refusal past 20.
+fn rules_to_embed(
+    app: &AppState,
+    org: &mut Org,
+    policy_id: &str,
+) -> Result<Vec<PolicyRule>, ApiError> {
+    let rules = org.list_rules(policy_id)?;
+    if rules.len() > MAX_EMBEDDED_RULES {
+        return Err(ApiError::invalid_parameter(
+            app,
+            "expand",
+            &format!(
+                "policy {policy_id} has more than {MAX_EMBEDDED_RULES} rules; list them from its rules endpoint"
+            ),
+        ));
+    }
+    Ok(rules)
+}
+
 /// Puts `rules` into the policy's `_embedded`, beside what is there.
 fn embed_rules(policy: &mut Policy, rules: Vec<PolicyRule>) {
     let rules = serde_json::to_value(rules).unwrap_or(Value::Array(Vec::new()));
@@ -165,7 +188,7 @@ async fn list_policies(
         if expand {
             for policy in &mut page.items {
                 let id = policy.id.clone().unwrap_or_default();
-                let rules = org.list_rules(&id)?;
+                let rules = rules_to_embed(&app, org, &id)?;
                 embed_rules(policy, rules);
             }
         }
@@ -200,7 +223,7 @@ async fn get_policy(
     let policy = app.read(|org| {
         let mut policy = org.get_policy(&policy_id)?;
         if expand {
-            let rules = org.list_rules(&policy_id)?;
+            let rules = rules_to_embed(&app, org, &policy_id)?;
             embed_rules(&mut policy, rules);
         }
         Ok::<_, ApiError>(policy)
