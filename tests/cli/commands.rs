@@ -116,3 +116,24 @@ fn colour_only_when_asked() {
         .expect("runs");
     assert!(coloured.stdout.contains(&0x1b));
 }
+
+#[test]
+fn help_never_shows_the_emulator_token_from_the_environment() {
+    let secret = "env-secret-7c41";
+    let output = oktapol()
+        .args(["emulator", "--help"])
+        .env("OKTAPOL_EMULATOR_TOKEN", secret)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        all.contains("OKTAPOL_EMULATOR_TOKEN"),
+        "the variable is documented"
+    );
+    assert!(!all.contains(secret), "its value is not");
+}
