@@ -2,8 +2,9 @@
 //! endpoints with Okta's status codes, pagination and `Link` headers, rate
 //! limits in controlled time (a `ManualClock`, never a sleep), fault
 //! injection, request counts, persistence across a restart, 50 concurrent
-//! writers, Okta-shaped errors, and the real binary started and stopped
-//! with a signal.
+//! writers, Okta-shaped errors, the directory, app↔policy mapping and
+//! authorization-server routes over a seeded org, and the real binary
+//! started and stopped with a signal.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -1096,4 +1097,231 @@ fn fault_specs_render_and_parse() {
         .parse()
         .expect("spec");
     assert_eq!(config.to_string().parse::<FaultConfig>(), Ok(config));
+}
+
+// ----- directory, mappings and authorization-server policies -----------------
+
+/// An emulator whose fresh org holds examples/org-seed.yaml (as `--seed`).
+async fn start_seeded() -> Harness {
+    start_with(|config| {
+        config.seed = Some(crate::util::root().join("examples/org-seed.yaml"));
+    })
+    .await
+}
+
+/// The `label`s (apps) or `profile.name`s (groups) of a list body.
+fn names(list: &Value, pointer: &str) -> Vec<String> {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|item| item.pointer(pointer).and_then(Value::as_str))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn access_policy_href(app: &Value) -> String {
+    app.pointer("/_links/accessPolicy/href")
+        .and_then(Value::as_str)
+        .expect("an access policy link")
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apps_map_to_policies_over_http() {
+    let h = start_seeded().await;
+    let expense = body(h.get("/api/v1/apps?q=expense").await).await;
+    assert_eq!(
+        names(&expense, "/label"),
+        [
+            "Expense Tracker",
+            "Expense Tracker Mobile",
+            "Expense Sync Service"
+        ]
+    );
+    let first = h.get("/api/v1/apps?q=expense&limit=2").await;
+    let next = next_path(&links(&first), h.server.url()).expect("a next link");
+    assert_eq!(body(first).await.as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        names(&body(h.get(&next).await).await, "/label"),
+        ["Expense Sync Service"]
+    );
+
+    let workday = id_of(&body(h.get("/api/v1/apps?q=workday").await).await[0]);
+    let before = access_policy_href(&body(h.get(&format!("/api/v1/apps/{workday}")).await).await);
+    let finance = id_of(&h.create_policy("ACCESS_POLICY", "Finance apps").await);
+    let assigned = h
+        .request(
+            reqwest::Method::PUT,
+            &format!("/api/v1/apps/{workday}/policies/{finance}"),
+        )
+        .send()
+        .await
+        .expect("PUT answered");
+    assert_eq!(assigned.status(), StatusCode::NO_CONTENT);
+    let after = access_policy_href(&body(h.get(&format!("/api/v1/apps/{workday}")).await).await);
+    assert_ne!(before, after);
+    assert!(
+        after.ends_with(&format!("/api/v1/policies/{finance}")),
+        "{after}"
+    );
+
+    let mappings = body(h.get(&format!("/api/v1/policies/{finance}/mappings")).await).await;
+    assert_eq!(names(&mappings, "/id"), [workday.as_str()]);
+    let netsuite = id_of(&body(h.get("/api/v1/apps?q=netsuite").await).await[0]);
+    let mapped = h
+        .post(
+            &format!("/api/v1/policies/{finance}/mappings"),
+            &json!({"resourceType": "ACCESS_POLICY", "resourceId": netsuite}),
+        )
+        .await;
+    assert_eq!(mapped.status(), StatusCode::OK);
+    assert_eq!(body(mapped).await["id"], json!(netsuite));
+    let apps = body(h.get(&format!("/api/v1/policies/{finance}/app")).await).await;
+    assert_eq!(names(&apps, "/label"), ["Workday", "NetSuite"]);
+
+    assert_okta_error(h.get("/api/v1/apps/0oanope").await, 404, "E0000007").await;
+    let bad = h
+        .request(
+            reqwest::Method::PUT,
+            &format!("/api/v1/apps/{workday}/policies/00pnope"),
+        )
+        .send()
+        .await
+        .expect("PUT answered");
+    assert_okta_error(bad, 404, "E0000007").await;
+    h.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn directory_objects_are_looked_up_over_http() {
+    let h = start_seeded().await;
+    let groups = body(h.get("/api/v1/groups?q=eng").await).await;
+    assert_eq!(names(&groups, "/profile/name"), ["Engineering"]);
+    let search = body(
+        h.get("/api/v1/groups?search=profile.name%20eq%20%22Okta%20Administrators%22")
+            .await,
+    )
+    .await;
+    assert_eq!(names(&search, "/profile/name"), ["Okta Administrators"]);
+    assert_okta_error(
+        h.get("/api/v1/groups?search=type%20eq%20%22OKTA_GROUP%22")
+            .await,
+        400,
+        "E0000001",
+    )
+    .await;
+    let engineering = id_of(&groups[0]);
+    let group = body(h.get(&format!("/api/v1/groups/{engineering}")).await).await;
+    assert_eq!(group["profile"]["name"], "Engineering");
+    assert_okta_error(h.get("/api/v1/groups/00gnope").await, 404, "E0000007").await;
+
+    let ada = body(h.get("/api/v1/users/ada@acme.com").await).await;
+    assert_eq!(ada["profile"]["firstName"], "Ada");
+    let by_id = body(h.get(&format!("/api/v1/users/{}", id_of(&ada))).await).await;
+    assert_eq!(by_id["profile"]["login"], "ada@acme.com");
+    let carl = body(h.get("/api/v1/users?q=carl").await).await;
+    assert_eq!(names(&carl, "/profile/login"), ["carl@contractor.example"]);
+    assert_okta_error(
+        h.get("/api/v1/users/nobody@acme.com").await,
+        404,
+        "E0000007",
+    )
+    .await;
+
+    for (path, at_least) in [
+        ("/api/v1/zones", 3),
+        ("/api/v1/idps", 2),
+        ("/api/v1/authenticators", 7),
+        ("/api/v1/meta/types/user", 2),
+        ("/api/v1/inlineHooks", 2),
+        ("/api/v1/authorizationServers", 2),
+    ] {
+        let list = body(h.get(path).await).await;
+        assert!(
+            list.as_array().is_some_and(|l| l.len() >= at_least),
+            "{path}: {list}"
+        );
+    }
+    let server = body(h.get("/api/v1/authorizationServers/default").await).await;
+    assert_eq!(server["name"], "default");
+    assert_okta_error(
+        h.get("/api/v1/authorizationServers/ausnope").await,
+        404,
+        "E0000007",
+    )
+    .await;
+    h.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authorization_server_policies_live_under_their_server() {
+    let h = start_seeded().await;
+    let servers = body(h.get("/api/v1/authorizationServers").await).await;
+    let interactive = servers
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|s| s["name"] == "interactive")
+        .map(id_of)
+        .expect("the seeded server");
+    let base = format!("/api/v1/authorizationServers/{interactive}/policies");
+    let policy = |name: &str, priority: i64| {
+        json!({"type": "OAUTH_AUTHORIZATION_POLICY", "name": name, "priority": priority,
+               "conditions": {"clients": {"include": ["ALL_CLIENTS"]}}})
+    };
+    let web = h.post(&base, &policy("Web", 1)).await;
+    assert_eq!(web.status(), StatusCode::CREATED);
+    let web = id_of(&body(web).await);
+    let mobile = h.post(&base, &policy("Mobile", 1)).await;
+    assert_eq!(mobile.status(), StatusCode::CREATED);
+    let listed = body(h.get(&base).await).await;
+    assert_eq!(names(&listed, "/name"), ["Mobile", "Web"]);
+    assert_eq!(listed[1]["priority"], 2);
+
+    // Under its own server only.
+    let fetched = h.get(&format!("{base}/{web}")).await;
+    assert_eq!(fetched.status(), StatusCode::OK);
+    let wrong = format!("/api/v1/authorizationServers/default/policies/{web}");
+    assert_okta_error(h.get(&wrong).await, 404, "E0000007").await;
+    assert_okta_error(h.delete(&wrong).await, 404, "E0000007").await;
+    let org_policy = id_of(&h.create_policy("PASSWORD", "Not a server policy").await);
+    assert_okta_error(
+        h.get(&format!("{base}/{org_policy}")).await,
+        404,
+        "E0000007",
+    )
+    .await;
+
+    let rule = json!({"type": "RESOURCE_ACCESS", "name": "Everyone",
+                      "conditions": {"grantTypes": {"include": ["authorization_code"]},
+                                     "scopes": {"include": ["*"]}}});
+    let created = h.post(&format!("{base}/{web}/rules"), &rule).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let rule_id = id_of(&body(created).await);
+    let rules = body(h.get(&format!("{base}/{web}/rules")).await).await;
+    assert_eq!(names(&rules, "/name"), ["Everyone"]);
+    assert_okta_error(
+        h.get(&format!("{wrong}/rules/{rule_id}")).await,
+        404,
+        "E0000007",
+    )
+    .await;
+    let deactivated = h
+        .post_empty(&format!(
+            "{base}/{web}/rules/{rule_id}/lifecycle/deactivate"
+        ))
+        .await;
+    assert_eq!(deactivated.status(), StatusCode::NO_CONTENT);
+    let rule = body(h.get(&format!("{base}/{web}/rules/{rule_id}")).await).await;
+    assert_eq!(rule["status"], "INACTIVE");
+
+    let renamed = h
+        .put(&format!("{base}/{web}"), &policy("Web apps", 2))
+        .await;
+    assert_eq!(renamed.status(), StatusCode::OK);
+    assert_eq!(body(renamed).await["name"], "Web apps");
+    let deleted = h.delete(&format!("{base}/{web}")).await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert_okta_error(h.get(&format!("{base}/{web}")).await, 404, "E0000007").await;
+    h.server.shutdown().await;
 }

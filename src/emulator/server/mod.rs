@@ -14,6 +14,7 @@ pub mod admin;
 pub mod auth;
 pub mod body;
 pub mod connection;
+pub mod directory_routes;
 pub mod errors;
 pub mod faults;
 pub mod pagination;
@@ -382,12 +383,9 @@ impl Emulator {
         Router::new()
             .merge(routes::policies())
             .merge(routes::well_known())
-            // Directory objects (groups, users, network zones, apps, IdPs,
-            // authenticators, user types, inline hooks, authorization
-            // servers) and app↔policy mappings (`/api/v1/policies/{policyId}/
-            // mappings`, `/app`, `/clone`, `PUT /api/v1/apps/{appId}/policies/
-            // {policyId}`): merge their routers here, so they get the same
-            // auth, rate limits, faults and counting.
+            // Directory objects, app↔policy mappings and authorization-server
+            // policies: the same auth, rate limits, faults and counting.
+            .merge(directory_routes::directory())
             .merge(admin::routes())
             .fallback(not_found)
             .layer(from_fn_with_state(state.clone(), auth::require_auth))

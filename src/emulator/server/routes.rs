@@ -64,16 +64,16 @@ pub fn well_known() -> Router<AppState> {
 
 // ----- helpers ---------------------------------------------------------------
 
-fn ok(body: &impl serde::Serialize) -> Response {
+pub(super) fn ok(body: &impl serde::Serialize) -> Response {
     json_response(StatusCode::OK, body)
 }
 
-fn no_content() -> Response {
+pub(super) fn no_content() -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
 
 /// `?activate=` (default true; Okta's boolean spelling, any case).
-fn activate(app: &AppState, query: &QueryParams) -> Result<bool, ApiError> {
+pub(super) fn activate(app: &AppState, query: &QueryParams) -> Result<bool, ApiError> {
     match query
         .get("activate")
         .map(str::to_ascii_lowercase)
@@ -89,7 +89,7 @@ fn activate(app: &AppState, query: &QueryParams) -> Result<bool, ApiError> {
     }
 }
 
-fn limit(
+pub(super) fn limit(
     app: &AppState,
     query: &QueryParams,
     default: Option<usize>,
@@ -138,7 +138,7 @@ fn embed_rules(policy: &mut Policy, rules: Vec<PolicyRule>) {
 }
 
 /// A list body with its `Link` headers.
-fn page_response(
+pub(super) fn page_response(
     app: &AppState,
     path: &str,
     query: &QueryParams,
@@ -153,7 +153,7 @@ fn page_response(
     response
 }
 
-fn unknown_cursor(app: &AppState, _: UnknownCursor) -> ApiError {
+pub(super) fn unknown_cursor(app: &AppState, _: UnknownCursor) -> ApiError {
     ApiError::invalid_parameter(
         app,
         "after",
