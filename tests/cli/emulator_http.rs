@@ -1284,6 +1284,19 @@ async fn authorization_server_policies_live_under_their_server() {
     let wrong = format!("/api/v1/authorizationServers/default/policies/{web}");
     assert_okta_error(h.get(&wrong).await, 404, "E0000007").await;
     assert_okta_error(h.delete(&wrong).await, 404, "E0000007").await;
+    // Nor do the org-level policy paths reach a server's policy.
+    assert_okta_error(
+        h.get(&format!("/api/v1/policies/{web}")).await,
+        404,
+        "E0000007",
+    )
+    .await;
+    assert_okta_error(
+        h.get(&format!("/api/v1/policies/{web}/rules")).await,
+        404,
+        "E0000007",
+    )
+    .await;
     let org_policy = id_of(&h.create_policy("PASSWORD", "Not a server policy").await);
     assert_okta_error(
         h.get(&format!("{base}/{org_policy}")).await,

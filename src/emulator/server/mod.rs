@@ -381,7 +381,7 @@ impl Emulator {
     pub fn router(&self) -> Router {
         let state = self.state.clone();
         Router::new()
-            .merge(routes::policies())
+            .merge(routes::policies(state.clone()))
             .merge(routes::well_known())
             // Directory objects, app↔policy mappings and authorization-server
             // policies: the same auth, rate limits, faults and counting.

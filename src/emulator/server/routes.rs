@@ -7,8 +7,9 @@
 //! and lifecycle calls) — and the org does the rest.
 
 use axum::Router;
-use axum::extract::{OriginalUri, Path, RawQuery, State};
+use axum::extract::{OriginalUri, Path, RawQuery, Request, State};
 use axum::http::{StatusCode, header};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
@@ -19,14 +20,13 @@ use super::errors::{ApiError, json_response};
 use super::pagination::{
     DEFAULT_POLICY_LIMIT, QueryParams, UnknownCursor, link_headers, paginate, parse_limit,
 };
-use crate::client::wire::{Field, Policy, PolicyRule};
+use crate::client::wire::{Field, OktaError, Policy, PolicyRule};
 use crate::emulator::Engine;
 use crate::emulator::org::Org;
 
 /// The policy and rule routes, with Okta's parameter names.
-pub fn policies() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/policies", get(list_policies).post(create_policy))
+pub fn policies(state: AppState) -> Router<AppState> {
+    let by_id = Router::new()
         .route(
             "/api/v1/policies/{policyId}",
             get(get_policy).put(replace_policy).delete(delete_policy),
@@ -55,6 +55,39 @@ pub fn policies() -> Router<AppState> {
             "/api/v1/policies/{policyId}/rules/{ruleId}/lifecycle/deactivate",
             post(deactivate_rule),
         )
+        .route_layer(from_fn_with_state(state, org_policies_only));
+    Router::new()
+        .route("/api/v1/policies", get(list_policies).post(create_policy))
+        .merge(by_id)
+}
+
+/// Authorization-server policies live under
+/// `/api/v1/authorizationServers/{id}/policies`; as in Okta, the org-level
+/// paths do not find them.
+async fn org_policies_only(
+    State(app): State<AppState>,
+    Path(params): Path<Vec<(String, String)>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let policy_id = params
+        .iter()
+        .find(|(name, _)| name == "policyId")
+        .map(|(_, id)| id.clone());
+    if let Some(policy_id) = policy_id {
+        let scoped = app
+            .read(|org| org.policy_server(&policy_id))
+            .flatten()
+            .is_some();
+        if scoped {
+            return ApiError::new(
+                StatusCode::NOT_FOUND,
+                OktaError::not_found(&policy_id, "Policy", app.error_id()),
+            )
+            .into_response();
+        }
+    }
+    next.run(request).await
 }
 
 /// `/.well-known/okta-organization`.
