@@ -1,5 +1,6 @@
-//! Conformance: the emulator's responses validate against the response
-//! schemas of Okta's own OpenAPI spec (the policies-only subset,
+//! Conformance: every Policy API endpoint of the emulator, driven over
+//! HTTP, answers with a status the spec declares and a body that validates
+//! against that status's response schema in Okta's own OpenAPI spec (the policies-only subset,
 //! ../shared/okta-openapi/policies-strict.yaml). OpenAPI 3.0 is converted
 //! to JSON Schema first (`nullable` becomes a type union). The spec's known
 //! defects (SOURCE.txt) are patched, each one named below; nothing else is
@@ -10,6 +11,8 @@ use std::sync::Arc;
 use oktapol::clock::ManualClock;
 use oktapol::emulator::Engine;
 use oktapol::emulator::org::Org;
+use oktapol::emulator::server::rate_limit::RateLimits;
+use oktapol::emulator::server::{Config, serve};
 use serde_json::{Value, json};
 
 use crate::util::root;
@@ -163,15 +166,79 @@ fn violations(spec: &Value, method: &str, path: &str, status: u16, body: &Value)
         .collect()
 }
 
-fn to_value<T: serde::Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).expect("serializes")
+/// One HTTP exchange with the emulator, checked against the spec: the
+/// status must be one the spec declares, and a JSON body must match that
+/// status's response schema.
+struct Client {
+    http: reqwest::Client,
+    base: String,
+    spec: Value,
 }
 
-#[test]
-fn responses_match_the_okta_spec() {
-    let spec = spec();
-    let mut org = Org::new(Engine::Oie, 3, Arc::new(ManualClock::fixed()));
-    org.set_base_url("https://example.okta.com");
+impl Client {
+    async fn call(
+        &self,
+        method: &str,
+        template: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let url = format!("{}{path}", self.base);
+        let mut request = match method {
+            "get" => self.http.get(&url),
+            "post" => self.http.post(&url),
+            "put" => self.http.put(&url),
+            "delete" => self.http.delete(&url),
+            other => panic!("method {other}"),
+        };
+        request = request.header("Authorization", format!("SSWS {TOKEN}"));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("answered");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("body");
+        let value: Value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).expect("JSON body")
+        };
+        let escaped = template.replace('~', "~0").replace('/', "~1");
+        let declared = self
+            .spec
+            .pointer(&format!("/paths/{escaped}/{method}/responses/{status}"));
+        assert!(
+            declared.is_some(),
+            "{method} {template} answered {status}, which the spec does not declare"
+        );
+        if status != 204 {
+            check(&self.spec, method, template, status, &value);
+        }
+        (status, value)
+    }
+}
+
+const TOKEN: &str = "conformance-token";
+
+fn id(value: &Value) -> String {
+    value["id"].as_str().expect("id").to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_endpoint_answers_as_the_spec_says() {
+    let mut config = Config::new(TOKEN);
+    config.clock = Arc::new(ManualClock::fixed());
+    config.rate_limits = RateLimits::off();
+    config.seed = Some(root().join("examples/org-seed.yaml"));
+    let server = serve(config).await.expect("emulator starts");
+    let client = Client {
+        http: reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("client"),
+        base: server.url().to_owned(),
+        spec: spec(),
+    };
     let kinds = [
         "OKTA_SIGN_ON",
         "PASSWORD",
@@ -183,136 +250,238 @@ fn responses_match_the_okta_spec() {
         "POST_AUTH_SESSION",
     ];
     for kind in kinds {
-        let policies = org.list_policies(kind, None, None).expect("list");
-        check(&spec, "get", "/api/v1/policies", 200, &to_value(&policies));
-        for policy in &policies {
-            let id = policy.id.clone().expect("id");
-            check(
-                &spec,
+        let (_, list) = client
+            .call(
                 "get",
-                "/api/v1/policies/{policyId}",
-                200,
-                &to_value(&org.get_policy(&id).expect("get")),
-            );
-            check(
-                &spec,
-                "get",
-                "/api/v1/policies/{policyId}/rules",
-                200,
-                &to_value(&org.list_rules(&id).expect("rules")),
-            );
+                "/api/v1/policies",
+                &format!("/api/v1/policies?type={kind}"),
+                None,
+            )
+            .await;
+        for policy in list.as_array().expect("list") {
+            let policy_id = id(policy);
+            client
+                .call(
+                    "get",
+                    "/api/v1/policies/{policyId}",
+                    &format!("/api/v1/policies/{policy_id}"),
+                    None,
+                )
+                .await;
+            client
+                .call(
+                    "get",
+                    "/api/v1/policies/{policyId}/rules",
+                    &format!("/api/v1/policies/{policy_id}/rules"),
+                    None,
+                )
+                .await;
         }
     }
 
-    let created = org
-        .create_policy(
-            serde_json::from_value(json!({ "type": "OKTA_SIGN_ON", "name": "Contractors" }))
-                .expect("body"),
-            true,
+    // A policy's whole life, with a rule.
+    let (status, created) = client
+        .call(
+            "post",
+            "/api/v1/policies",
+            "/api/v1/policies?activate=false",
+            Some(json!({ "type": "OKTA_SIGN_ON", "name": "Contractors" })),
         )
-        .expect("created");
-    check(&spec, "post", "/api/v1/policies", 200, &to_value(&created));
-    let id = created.id.clone().expect("id");
-    check(
-        &spec,
-        "put",
-        "/api/v1/policies/{policyId}",
-        200,
-        &to_value(&org.replace_policy(&id, created).expect("put")),
-    );
-    let rule = org
-        .create_rule(
-            &id,
-            serde_json::from_value(json!({ "type": "SIGN_ON", "name": "MFA" })).expect("body"),
-            true,
+        .await;
+    assert_eq!(status, 200);
+    let policy_id = id(&created);
+    let one = format!("/api/v1/policies/{policy_id}");
+    client
+        .call(
+            "post",
+            "/api/v1/policies/{policyId}/lifecycle/activate",
+            &format!("{one}/lifecycle/activate"),
+            None,
         )
-        .expect("rule");
-    check(
-        &spec,
-        "post",
-        "/api/v1/policies/{policyId}/rules",
-        200,
-        &to_value(&rule),
-    );
-    check(
-        &spec,
-        "get",
-        "/api/v1/policies/{policyId}/rules/{ruleId}",
-        200,
-        &to_value(
-            &org.get_rule(&id, rule.id.as_deref().expect("id"))
-                .expect("get"),
-        ),
-    );
+        .await;
+    client
+        .call(
+            "put",
+            "/api/v1/policies/{policyId}",
+            &one,
+            Some(
+                json!({ "type": "OKTA_SIGN_ON", "name": "Contractors", "description": "changed" }),
+            ),
+        )
+        .await;
+    let (_, rule) = client.call("post", "/api/v1/policies/{policyId}/rules", &format!("{one}/rules"), Some(json!({ "type": "SIGN_ON", "name": "MFA", "actions": { "signon": { "access": "ALLOW", "requireFactor": true, "factorPromptMode": "ALWAYS" } } }))).await;
+    let rule_one = format!("{one}/rules/{}", id(&rule));
+    client
+        .call(
+            "get",
+            "/api/v1/policies/{policyId}/rules/{ruleId}",
+            &rule_one,
+            None,
+        )
+        .await;
+    client
+        .call(
+            "put",
+            "/api/v1/policies/{policyId}/rules/{ruleId}",
+            &rule_one,
+            Some(json!({ "type": "SIGN_ON", "name": "MFA", "priority": 1 })),
+        )
+        .await;
+    client
+        .call(
+            "post",
+            "/api/v1/policies/{policyId}/rules/{ruleId}/lifecycle/deactivate",
+            &format!("{rule_one}/lifecycle/deactivate"),
+            None,
+        )
+        .await;
+    client
+        .call(
+            "post",
+            "/api/v1/policies/{policyId}/rules/{ruleId}/lifecycle/activate",
+            &format!("{rule_one}/lifecycle/activate"),
+            None,
+        )
+        .await;
+    client
+        .call(
+            "delete",
+            "/api/v1/policies/{policyId}/rules/{ruleId}",
+            &rule_one,
+            None,
+        )
+        .await;
+    client
+        .call(
+            "post",
+            "/api/v1/policies/{policyId}/lifecycle/deactivate",
+            &format!("{one}/lifecycle/deactivate"),
+            None,
+        )
+        .await;
+    let (status, _) = client
+        .call("delete", "/api/v1/policies/{policyId}", &one, None)
+        .await;
+    assert_eq!(status, 204);
 
-    let access = org
-        .create_policy(
-            serde_json::from_value(json!({ "type": "ACCESS_POLICY", "name": "Finance" }))
-                .expect("body"),
-            true,
+    // Access policies: v2 rules and app mappings.
+    let (_, access) = client
+        .call(
+            "post",
+            "/api/v1/policies",
+            "/api/v1/policies",
+            Some(json!({ "type": "ACCESS_POLICY", "name": "Finance" })),
         )
-        .expect("created");
-    let access_id = access.id.clone().expect("id");
-    let access_rule = org
-        .create_rule(
-            &access_id,
-            serde_json::from_value(
-                json!({ "type": "ACCESS_POLICY", "name": "Managed", "priority": 0,
-            "conditions": { "device": { "registered": true, "managed": true } } }),
-            )
-            .expect("body"),
-            true,
+        .await;
+    let access_one = format!("/api/v1/policies/{}", id(&access));
+    client.call("post", "/api/v1/policies/{policyId}/rules", &format!("{access_one}/rules"), Some(json!({ "type": "ACCESS_POLICY", "name": "Managed", "priority": 0, "conditions": { "device": { "registered": true, "managed": true } } }))).await;
+    let (_, apps) = client.call_plain(&format!("/api/v1/apps?q=Workday")).await;
+    let workday = id(&apps[0]);
+    client
+        .call(
+            "post",
+            "/api/v1/policies/{policyId}/mappings",
+            &format!("{access_one}/mappings"),
+            Some(json!({ "resourceType": "ACCESS_POLICY", "resourceId": workday })),
         )
-        .expect("rule");
-    check(
-        &spec,
-        "post",
-        "/api/v1/policies/{policyId}/rules",
-        200,
-        &to_value(&access_rule),
-    );
-    check(
-        &spec,
-        "get",
-        "/api/v1/policies/{policyId}/mappings",
-        200,
-        &Value::Array(org.list_mappings(&access_id).expect("mappings")),
-    );
+        .await;
+    client
+        .call(
+            "get",
+            "/api/v1/policies/{policyId}/mappings",
+            &format!("{access_one}/mappings"),
+            None,
+        )
+        .await;
 
-    let server_policies = org
-        .list_server_policies("default")
-        .expect("server policies");
-    check(
-        &spec,
-        "get",
-        "/api/v1/authorizationServers/{authServerId}/policies",
-        200,
-        &to_value(&server_policies),
-    );
-    let server_policy = server_policies[0].id.clone().expect("id");
-    check(
-        &spec,
-        "get",
-        "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules",
-        200,
-        &to_value(&org.list_rules(&server_policy).expect("rules")),
-    );
-
-    let not_found = org.get_policy("00pmissing").expect_err("404");
-    check(
-        &spec,
-        "get",
-        "/api/v1/policies/{policyId}",
-        404,
-        &to_value(&*not_found),
-    );
-    let invalid = org
-        .create_policy(
-            serde_json::from_value(json!({ "type": "PASSWORD", "name": "" })).expect("body"),
-            true,
+    // Authorization-server policies and rules (201 on create).
+    let servers = "/api/v1/authorizationServers/default/policies";
+    client
+        .call(
+            "get",
+            "/api/v1/authorizationServers/{authServerId}/policies",
+            servers,
+            None,
         )
-        .expect_err("400");
-    check(&spec, "post", "/api/v1/policies", 400, &to_value(&*invalid));
+        .await;
+    let (status, server_policy) = client.call("post", "/api/v1/authorizationServers/{authServerId}/policies", servers, Some(json!({ "type": "OAUTH_AUTHORIZATION_POLICY", "name": "Partners", "description": "Partner apps", "conditions": { "clients": { "include": ["ALL_CLIENTS"] } } }))).await;
+    assert_eq!(status, 201);
+    let server_one = format!("{servers}/{}", id(&server_policy));
+    client
+        .call(
+            "get",
+            "/api/v1/authorizationServers/{authServerId}/policies/{policyId}",
+            &server_one,
+            None,
+        )
+        .await;
+    let (status, server_rule) = client.call("post", "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules", &format!("{server_one}/rules"), Some(json!({ "type": "RESOURCE_ACCESS", "name": "Everyone",
+        "conditions": { "grantTypes": { "include": ["client_credentials"] }, "scopes": { "include": ["*"] }, "people": { "groups": { "include": [] } } },
+        "actions": { "token": { "accessTokenLifetimeMinutes": 60 } } }))).await;
+    assert_eq!(status, 201);
+    client
+        .call(
+            "get",
+            "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules",
+            &format!("{server_one}/rules"),
+            None,
+        )
+        .await;
+    client
+        .call(
+            "get",
+            "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules/{ruleId}",
+            &format!("{server_one}/rules/{}", id(&server_rule)),
+            None,
+        )
+        .await;
+
+    // Okta's errors.
+    let (status, _) = client
+        .call(
+            "get",
+            "/api/v1/policies/{policyId}",
+            "/api/v1/policies/00pmissing",
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = client
+        .call(
+            "post",
+            "/api/v1/policies",
+            "/api/v1/policies",
+            Some(json!({ "type": "PASSWORD", "name": "" })),
+        )
+        .await;
+    assert_eq!(status, 400);
+    let (status, _) = client
+        .call(
+            "get",
+            "/api/v1/authorizationServers/{authServerId}/policies",
+            "/api/v1/authorizationServers/ausmissing/policies",
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+    server.shutdown().await;
+}
+
+impl Client {
+    /// A GET outside the policies subset of the spec (apps), unchecked.
+    async fn call_plain(&self, path: &str) -> (u16, Value) {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("Authorization", format!("SSWS {TOKEN}"))
+            .send()
+            .await
+            .expect("answered");
+        (
+            response.status().as_u16(),
+            response.json().await.expect("JSON"),
+        )
+    }
 }
 
 #[test]
