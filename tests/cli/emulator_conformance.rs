@@ -375,7 +375,7 @@ async fn every_endpoint_answers_as_the_spec_says() {
         .await;
     let access_one = format!("/api/v1/policies/{}", id(&access));
     client.call("post", "/api/v1/policies/{policyId}/rules", &format!("{access_one}/rules"), Some(json!({ "type": "ACCESS_POLICY", "name": "Managed", "priority": 0, "conditions": { "device": { "registered": true, "managed": true } } }))).await;
-    let (_, apps) = client.call_plain(&format!("/api/v1/apps?q=Workday")).await;
+    let (_, apps) = client.call_plain("/api/v1/apps?q=Workday").await;
     let workday = id(&apps[0]);
     client
         .call(
