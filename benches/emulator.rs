@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use oktapol::clock::SystemClock;
 use oktapol::emulator::Engine;
 use oktapol::emulator::org::Org;
-use oktapol::emulator::server::{Config, serve};
 use oktapol::emulator::server::rate_limit::RateLimits;
+use oktapol::emulator::server::{Config, serve};
 use serde_json::json;
 
 const TOKEN: &str = "bench-token";
@@ -63,11 +63,20 @@ fn memory(quick: bool) {
     let before = peak_mb();
     let started = Instant::now();
     let mut org = Org::new(Engine::Oie, 1, Arc::new(SystemClock));
-    let kinds = [("OKTA_SIGN_ON", "SIGN_ON"), ("PASSWORD", "PASSWORD"), ("MFA_ENROLL", "MFA_ENROLL"), ("ACCESS_POLICY", "ACCESS_POLICY")];
+    let kinds = [
+        ("OKTA_SIGN_ON", "SIGN_ON"),
+        ("PASSWORD", "PASSWORD"),
+        ("MFA_ENROLL", "MFA_ENROLL"),
+        ("ACCESS_POLICY", "ACCESS_POLICY"),
+    ];
     for p in 0..policies {
         let (kind, rule_type) = kinds[p % kinds.len()];
         let body = serde_json::from_value(json!({ "type": kind, "name": format!("Policy {p}"), "description": "Generated for the memory benchmark" })).expect("policy");
-        let id = org.create_policy(body, true).expect("created").id.expect("id");
+        let id = org
+            .create_policy(body, true)
+            .expect("created")
+            .id
+            .expect("id");
         for r in 0..rules {
             let rule = serde_json::from_value(json!({
                 "type": rule_type, "name": format!("Rule {r}"),
@@ -88,13 +97,21 @@ fn memory(quick: bool) {
 }
 
 fn throughput(quick: bool) {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
     runtime.block_on(async {
         let mut config = Config::new(TOKEN);
         config.rate_limits = RateLimits::off();
         let server = serve(config).await.expect("emulator starts");
         let base = server.url().to_owned();
-        let client = reqwest::Client::builder().no_proxy().pool_max_idle_per_host(64).build().expect("client");
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .pool_max_idle_per_host(64)
+            .build()
+            .expect("client");
         let auth = format!("SSWS {TOKEN}");
         // A policy to hold the POSTed rules; 20 policies of its kind to list.
         let mut target = String::new();
@@ -103,25 +120,37 @@ fn throughput(quick: bool) {
                 .post(format!("{base}/api/v1/policies"))
                 .header("Authorization", &auth)
                 .json(&json!({ "type": "OKTA_SIGN_ON", "name": format!("P{n}") }))
-                .send().await.expect("create").json().await.expect("json");
+                .send()
+                .await
+                .expect("create")
+                .json()
+                .await
+                .expect("json");
             target = created["id"].as_str().unwrap_or_default().to_owned();
         }
         let duration = Duration::from_secs(if quick { 1 } else { 10 });
         let clients = 16;
-        for (label, write) in [("GET /api/v1/policies?type=OKTA_SIGN_ON", false), ("POST /api/v1/policies/{id}/rules", true)] {
+        for (label, write) in [
+            ("GET /api/v1/policies?type=OKTA_SIGN_ON", false),
+            ("POST /api/v1/policies/{id}/rules", true),
+        ] {
             let done = Arc::new(AtomicU64::new(0));
             let failed = Arc::new(AtomicU64::new(0));
             let stop = Instant::now() + duration;
             let mut tasks = Vec::new();
             for worker in 0..clients {
-                let (client, base, auth, target) = (client.clone(), base.clone(), auth.clone(), target.clone());
+                let (client, base, auth, target) =
+                    (client.clone(), base.clone(), auth.clone(), target.clone());
                 let (done, failed) = (Arc::clone(&done), Arc::clone(&failed));
                 tasks.push(tokio::spawn(async move {
                     let mut n = 0u64;
                     while Instant::now() < stop {
                         let request = if write {
-                            client.post(format!("{base}/api/v1/policies/{target}/rules"))
-                                .json(&json!({ "type": "SIGN_ON", "name": format!("w{worker}-{n}") }))
+                            client
+                                .post(format!("{base}/api/v1/policies/{target}/rules"))
+                                .json(
+                                    &json!({ "type": "SIGN_ON", "name": format!("w{worker}-{n}") }),
+                                )
                         } else {
                             client.get(format!("{base}/api/v1/policies?type=OKTA_SIGN_ON"))
                         };
