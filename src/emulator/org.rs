@@ -723,6 +723,50 @@ impl Org {
         Ok(self.with_links(policy))
     }
 
+    /// `POST /api/v1/policies/{id}/clone` (authentication policies only): a
+    /// new policy "Copy of …" with copies of the rules, mapped to no app.
+    pub fn clone_policy(&mut self, id: &str) -> Outcome<Policy> {
+        let index = self.find(id)?;
+        let source = self.state.entries[index].clone();
+        if source.policy.kind != PolicyType::AccessPolicy {
+            return Err(self.invalid(
+                "policy",
+                "policy: Only authentication (access) policies can be cloned",
+            ));
+        }
+        let base = format!(
+            "Copy of {}",
+            source.policy.name.as_deref().unwrap_or_default()
+        );
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.state.entries.iter().any(|e| {
+            e.policy.kind == PolicyType::AccessPolicy
+                && e.policy.name.as_deref() == Some(name.as_str())
+        }) {
+            name = format!("{base} ({n})");
+            n += 1;
+        }
+        let mut body = source.policy.clone();
+        body.name = Some(name);
+        body.priority = Field::Absent;
+        let created = self.create_in(None, body, true)?;
+        let new_id = created.id.clone().unwrap_or_default();
+        let now = self.now();
+        let new_index = self.find(&new_id)?;
+        let mut rules = Vec::new();
+        for rule in &source.rules {
+            let mut copy = rule.clone();
+            copy.id = Some(self.state.ids.next("rul"));
+            copy.created = Field::Value(now.clone());
+            copy.last_updated = Field::Value(now.clone());
+            copy.links = Field::Absent;
+            rules.push(copy);
+        }
+        self.state.entries[new_index].rules = rules;
+        Ok(self.with_links(self.state.entries[new_index].policy.clone()))
+    }
+
     /// `DELETE /api/v1/policies/{id}`.
     pub fn delete_policy(&mut self, id: &str) -> Outcome<()> {
         let index = self.find(id)?;

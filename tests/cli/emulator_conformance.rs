@@ -394,6 +394,16 @@ async fn every_endpoint_answers_as_the_spec_says() {
         )
         .await;
 
+    let (status, _) = client
+        .call(
+            "post",
+            "/api/v1/policies/{policyId}/clone",
+            &format!("{access_one}/clone"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+
     // Authorization-server policies and rules (201 on create).
     let servers = "/api/v1/authorizationServers/default/policies";
     client

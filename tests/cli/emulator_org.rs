@@ -806,3 +806,37 @@ fn authorization_server_policies_are_ordered_per_server() {
         "E0000007"
     );
 }
+
+#[test]
+fn access_policies_clone_with_their_rules() {
+    let mut org = org(Engine::Oie);
+    let id = create(&mut org, "ACCESS_POLICY", "Finance", None)
+        .id
+        .expect("id");
+    org.create_rule(
+        &id,
+        rule(json!({ "type": "ACCESS_POLICY", "name": "Managed", "priority": 0 })),
+        true,
+    )
+    .expect("rule");
+    let copy = org.clone_policy(&id).expect("cloned");
+    assert_eq!(copy.name.as_deref(), Some("Copy of Finance"));
+    let copy_id = copy.id.expect("id");
+    assert_ne!(copy_id, id);
+    assert_eq!(
+        rule_order(&org.list_rules(&copy_id).expect("rules")),
+        pairs(&[("Managed", 0), ("Catch-all Rule", 99)])
+    );
+    assert_eq!(
+        org.clone_policy(&id).expect("again").name.as_deref(),
+        Some("Copy of Finance (2)")
+    );
+    let password = policy_id(&mut org, "PASSWORD", "Default Policy");
+    assert_eq!(
+        code(
+            &org.clone_policy(&password)
+                .expect_err("not an access policy")
+        ),
+        "E0000001"
+    );
+}

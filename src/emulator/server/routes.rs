@@ -35,6 +35,7 @@ pub fn policies(state: AppState) -> Router<AppState> {
             "/api/v1/policies/{policyId}/lifecycle/activate",
             post(activate_policy),
         )
+        .route("/api/v1/policies/{policyId}/clone", post(clone_policy))
         .route(
             "/api/v1/policies/{policyId}/lifecycle/deactivate",
             post(deactivate_policy),
@@ -272,6 +273,14 @@ async fn replace_policy(
     let policy = app
         .write(|org| org.replace_policy(&policy_id, body))
         .await?;
+    Ok(ok(&policy))
+}
+
+async fn clone_policy(
+    State(app): State<AppState>,
+    Path(policy_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let policy = app.write(|org| org.clone_policy(&policy_id)).await?;
     Ok(ok(&policy))
 }
 
