@@ -32,6 +32,9 @@ pub(super) struct Entry {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OrgState {
     pub engine: Engine,
+    /// The org's own ID (`/.well-known/okta-organization`); kept with the
+    /// state so a reloaded org keeps it.
+    pub org_id: String,
     pub(super) ids: IdGenerator,
     /// `errorId`s have their own stream, so errors never shift object IDs.
     #[serde(default = "error_id_generator")]
@@ -55,6 +58,8 @@ pub(super) struct AppPolicies {
 
 /// Mixed into the seed of the `errorId` stream.
 const ERROR_ID_STREAM: u64 = 0x6f61_6500;
+/// Mixed into the seed of the org's own ID.
+const ORG_ID_STREAM: u64 = 0x6f72_6700;
 
 fn error_id_generator() -> IdGenerator {
     IdGenerator::new(ERROR_ID_STREAM)
@@ -79,6 +84,7 @@ impl Org {
         let mut org = Org {
             state: OrgState {
                 engine,
+                org_id: IdGenerator::new(seed ^ ORG_ID_STREAM).next("00o"),
                 ids,
                 error_ids: IdGenerator::new(seed ^ ERROR_ID_STREAM),
                 entries: Vec::new(),
@@ -212,6 +218,11 @@ impl Org {
     /// Sets the URL `_links` point to.
     pub fn set_base_url(&mut self, base_url: impl Into<String>) {
         self.base_url = base_url.into().trim_end_matches('/').to_owned();
+    }
+
+    /// The org's own ID.
+    pub fn org_id(&self) -> &str {
+        &self.state.org_id
     }
 
     /// The org's engine.

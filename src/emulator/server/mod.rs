@@ -350,12 +350,13 @@ impl Emulator {
             })?;
         }
         let engine = org.engine();
+        let org_id = org.org_id().to_owned();
         let shared = Shared {
             org: Mutex::new(org),
             engine,
             rng_seed: config.rng_seed,
             // Its own stream: the org's first object must not share the org's id.
-            org_id: IdGenerator::new(config.rng_seed ^ 0x6f72_6700).next("00o"),
+            org_id,
             base_url,
             clock: Arc::clone(&config.clock),
             authenticators: Authenticators::new().with(SswsToken::new(config.token)),
