@@ -137,3 +137,22 @@ fn help_never_shows_the_emulator_token_from_the_environment() {
     );
     assert!(!all.contains(secret), "its value is not");
 }
+
+#[test]
+fn a_directory_without_manifests_is_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("notes.txt"), "not a manifest").expect("write");
+    std::fs::create_dir(dir.path().join(".github")).expect("mkdir");
+    std::fs::write(dir.path().join(".github/ci.yml"), "on: push\n").expect("write");
+    let output = oktapol()
+        .arg("validate")
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("OKP008"),
+        "hidden directories are skipped, so nothing is found: {stdout}"
+    );
+}
