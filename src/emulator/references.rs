@@ -10,18 +10,59 @@ use super::org::{Org, Outcome};
 /// Literals Okta accepts where zone IDs go.
 const ZONE_LITERALS: &[&str] = &["ALL_ZONES", "DEFAULT"];
 
-/// (JSON pointer of a list of IDs, what they are).
-const ID_LISTS: &[(&str, Collection)] = &[
-    ("/people/groups/include", Collection::Groups),
-    ("/people/groups/exclude", Collection::Groups),
-    ("/people/users/include", Collection::Users),
-    ("/people/users/exclude", Collection::Users),
-    ("/network/include", Collection::Zones),
-    ("/network/exclude", Collection::Zones),
-    ("/userType/include", Collection::UserTypes),
-    ("/userType/exclude", Collection::UserTypes),
-    ("/identityProvider/idpIds", Collection::Idps),
-    ("/profileEnrollment/targetGroupIds", Collection::Groups),
+/// Where IDs sit in conditions and actions: a list (by JSON pointer) of
+/// bare IDs, or of objects holding the ID under `key` (only those whose
+/// `type` is `only_type`, when given).
+struct IdPlace {
+    list: &'static str,
+    key: Option<&'static str>,
+    only_type: Option<&'static str>,
+    collection: Collection,
+}
+
+const fn ids(list: &'static str, collection: Collection) -> IdPlace {
+    IdPlace {
+        list,
+        key: None,
+        only_type: None,
+        collection,
+    }
+}
+
+const fn objects(
+    list: &'static str,
+    key: &'static str,
+    only_type: Option<&'static str>,
+    collection: Collection,
+) -> IdPlace {
+    IdPlace {
+        list,
+        key: Some(key),
+        only_type,
+        collection,
+    }
+}
+
+const ID_PLACES: &[IdPlace] = &[
+    ids("/people/groups/include", Collection::Groups),
+    ids("/people/groups/exclude", Collection::Groups),
+    ids("/people/users/include", Collection::Users),
+    ids("/people/users/exclude", Collection::Users),
+    ids("/network/include", Collection::Zones),
+    ids("/network/exclude", Collection::Zones),
+    ids("/userType/include", Collection::UserTypes),
+    ids("/userType/exclude", Collection::UserTypes),
+    ids("/identityProvider/idpIds", Collection::Idps),
+    ids("/profileEnrollment/targetGroupIds", Collection::Groups),
+    objects("/app/include", "id", Some("APP"), Collection::Apps),
+    objects("/app/exclude", "id", Some("APP"), Collection::Apps),
+    objects("/idp/providers", "id", None, Collection::Idps),
+    objects(
+        "/profileEnrollment/preRegistrationInlineHooks",
+        "inlineHookId",
+        None,
+        Collection::Hooks,
+    ),
 ];
 
 impl Org {
@@ -29,63 +70,31 @@ impl Org {
     pub(super) fn check_references(&mut self, field: &str, body: Option<&Value>) -> Outcome<()> {
         let Some(body) = body else { return Ok(()) };
         let mut missing = Vec::new();
-        for (pointer, collection) in ID_LISTS {
-            for id in body
-                .pointer(pointer)
+        for place in ID_PLACES {
+            let items = body
+                .pointer(place.list)
                 .and_then(Value::as_array)
                 .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
-                let literal = *collection == Collection::Zones && ZONE_LITERALS.contains(&id);
-                if !literal && !self.directory().has(*collection, id) {
+                .flatten();
+            for item in items {
+                if place.only_type.is_some()
+                    && item.get("type").and_then(Value::as_str) != place.only_type
+                {
+                    continue;
+                }
+                let id = match place.key {
+                    Some(key) => item.get(key).and_then(Value::as_str),
+                    None => item.as_str(),
+                };
+                let Some(id) = id else { continue };
+                let literal = place.collection == Collection::Zones && ZONE_LITERALS.contains(&id);
+                if !literal && !self.directory().has(place.collection, id) {
                     missing.push(format!(
                         "{field}{}: {} {id} does not exist",
-                        pointer.replace('/', "."),
-                        collection.noun()
+                        place.list.replace('/', "."),
+                        place.collection.noun()
                     ));
                 }
-            }
-        }
-        for side in ["include", "exclude"] {
-            for entry in body
-                .pointer(&format!("/app/{side}"))
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let is_app = entry.get("type").and_then(Value::as_str) == Some("APP");
-                if let (true, Some(id)) = (is_app, entry.get("id").and_then(Value::as_str))
-                    && !self.directory().has(Collection::Apps, id)
-                {
-                    missing.push(format!("{field}.app.{side}: app {id} does not exist"));
-                }
-            }
-        }
-        for provider in body
-            .pointer("/idp/providers")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(id) = provider.get("id").and_then(Value::as_str)
-                && !self.directory().has(Collection::Idps, id)
-            {
-                missing.push(format!(
-                    "{field}.idp.providers: identity provider {id} does not exist"
-                ));
-            }
-        }
-        for hook in body
-            .pointer("/profileEnrollment/preRegistrationInlineHooks")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(id) = hook.get("inlineHookId").and_then(Value::as_str)
-                && !self.directory().has(Collection::Hooks, id)
-            {
-                missing.push(format!("{field}.profileEnrollment.preRegistrationInlineHooks: inline hook {id} does not exist"));
             }
         }
         if missing.is_empty() {
