@@ -125,7 +125,7 @@ impl Org {
     pub fn list_mappings(&mut self, policy_id: &str) -> Outcome<Vec<Value>> {
         let index = self.find(policy_id)?;
         let kind = self.policy_at(index).kind.clone();
-        let base = self.base_url().to_owned();
+        let base = self.base_url();
         Ok(self
             .app_policies()
             .iter()
@@ -134,29 +134,14 @@ impl Org {
                 PolicyType::ProfileEnrollment => m.profile_enrollment.as_deref() == Some(policy_id),
                 _ => false,
             })
-            .map(|m| {
-                json!({
-                    "id": m.app,
-                    "_links": {
-                        "application": { "href": format!("{base}/api/v1/apps/{}", m.app) },
-                        "policy": { "href": format!("{base}/api/v1/policies/{policy_id}") }
-                    }
-                })
-            })
+            .map(|m| mapping(base, &m.app, policy_id))
             .collect())
     }
 
     /// `POST /api/v1/policies/{id}/mappings` with `{resourceType, resourceId}`.
     pub fn map_resource(&mut self, policy_id: &str, resource_id: &str) -> Outcome<Value> {
         self.assign_app_policy(resource_id, policy_id)?;
-        let base = self.base_url().to_owned();
-        Ok(json!({
-            "id": resource_id,
-            "_links": {
-                "application": { "href": format!("{base}/api/v1/apps/{resource_id}") },
-                "policy": { "href": format!("{base}/api/v1/policies/{policy_id}") }
-            }
-        }))
+        Ok(mapping(self.base_url(), resource_id, policy_id))
     }
 
     /// Before a policy is deleted: its apps move to the kind's default policy.
@@ -173,4 +158,15 @@ impl Org {
             }
         }
     }
+}
+
+/// A `PolicyMapping`: the app's ID with links to the app and the policy.
+fn mapping(base: &str, app: &str, policy_id: &str) -> Value {
+    json!({
+        "id": app,
+        "_links": {
+            "application": { "href": format!("{base}/api/v1/apps/{app}") },
+            "policy": { "href": format!("{base}/api/v1/policies/{policy_id}") }
+        }
+    })
 }
