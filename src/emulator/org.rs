@@ -290,38 +290,50 @@ impl Org {
         }
         let mut rules = Vec::new();
         if let Some(rule_name) = system.rule {
-            let rule_id = self.state.ids.next(facts.rule_prefix);
             let mut actions = defaults::rule_actions(&system.kind);
             if system.name == "Okta Admin Console" || system.name == "Okta Dashboard" {
                 actions["appSignOn"]["verificationMethod"]["factorMode"] = json!("2FA");
             }
-            rules.push(PolicyRule {
-                id: Some(rule_id),
-                status: Some(LifecycleStatus::Active),
-                name: Some(rule_name.to_owned()),
-                priority: Field::Value(if facts.rule_order == Order::V2 {
-                    priority::CATCH_ALL
-                } else {
-                    1
-                }),
-                system: Some(true),
-                kind: kinds::rule_type(&system.kind),
-                conditions: match defaults::rule_conditions(&system.kind) {
-                    Value::Null => Field::Null,
-                    conditions => Field::Value(conditions),
-                },
-                actions: Field::Value(actions),
-                created: Field::Value(now.clone()),
-                last_updated: Field::Value(now.clone()),
-                links: Field::Absent,
-                other: Map::new(),
-            });
+            rules.push(self.default_rule(&system.kind, facts, rule_name, actions, &now));
         }
         self.state.entries.push(Entry {
             policy,
             rules,
             server: None,
         });
+    }
+
+    /// The default (or catch-all) rule Okta creates with a policy: last,
+    /// system-owned, with Okta's default conditions.
+    fn default_rule(
+        &mut self,
+        kind: &PolicyType,
+        facts: TypeFacts,
+        name: &str,
+        actions: Value,
+        now: &str,
+    ) -> PolicyRule {
+        PolicyRule {
+            id: Some(self.state.ids.next(facts.rule_prefix)),
+            status: Some(LifecycleStatus::Active),
+            name: Some(name.to_owned()),
+            priority: Field::Value(if facts.rule_order == Order::V2 {
+                priority::CATCH_ALL
+            } else {
+                1
+            }),
+            system: Some(true),
+            kind: kinds::rule_type(kind),
+            conditions: match defaults::rule_conditions(kind) {
+                Value::Null => Field::Null,
+                conditions => Field::Value(conditions),
+            },
+            actions: Field::Value(actions),
+            created: Field::Value(now.to_owned()),
+            last_updated: Field::Value(now.to_owned()),
+            links: Field::Absent,
+            other: Map::new(),
+        }
     }
 
     // ----- lookups --------------------------------------------------------
@@ -630,25 +642,8 @@ impl Org {
             policy.kind,
             PolicyType::AccessPolicy | PolicyType::ProfileEnrollment
         ) {
-            let rule_id = self.state.ids.next(facts.rule_prefix);
-            rules.push(PolicyRule {
-                id: Some(rule_id),
-                status: Some(LifecycleStatus::Active),
-                name: Some("Catch-all Rule".to_owned()),
-                priority: Field::Value(if facts.rule_order == Order::V2 {
-                    priority::CATCH_ALL
-                } else {
-                    1
-                }),
-                system: Some(true),
-                kind: kinds::rule_type(&policy.kind),
-                conditions: Field::Null,
-                actions: Field::Value(defaults::rule_actions(&policy.kind)),
-                created: Field::Value(now.clone()),
-                last_updated: Field::Value(now),
-                links: Field::Absent,
-                other: Map::new(),
-            });
+            let actions = defaults::rule_actions(&policy.kind);
+            rules.push(self.default_rule(&policy.kind, facts, "Catch-all Rule", actions, &now));
         }
         self.state.entries.push(Entry {
             policy: policy.clone(),
