@@ -4,6 +4,8 @@
 //! rules takes. Each part runs in its own child process so peak memory is
 //! its own. `cargo bench --bench emulator` (`-- --quick` for a smoke run).
 
+mod support;
+
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -44,23 +46,9 @@ fn main() {
     }
 }
 
-/// Peak resident set size of this process in MB, from /proc (Linux).
-fn peak_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|line| line.starts_with("VmHWM:"))
-                .and_then(|line| line.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
 fn memory(quick: bool) {
     let (policies, rules) = if quick { (100, 5) } else { (5_000, 20) };
-    let before = peak_mb();
+    let before = support::peak_mb();
     let started = Instant::now();
     let mut org = Org::new(Engine::Oie, 1, Arc::new(SystemClock));
     let kinds = [
@@ -90,7 +78,7 @@ fn memory(quick: bool) {
     println!(
         "| org of {policies} policies × {rules} rules | built in {:.1} s | peak memory {:.0} MB (process start {:.0} MB) | state file {:.1} MB |",
         started.elapsed().as_secs_f64(),
-        peak_mb(),
+        support::peak_mb(),
         before,
         state.len() as f64 / 1e6
     );

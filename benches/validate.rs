@@ -4,6 +4,8 @@
 //! peak memory (VmHWM) is its own. Run with `cargo bench --bench validate`
 //! (`-- --policies N --rules M` to change the size, `--quick` for a smoke run).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -77,12 +79,12 @@ fn best_of(runs: usize, mode: &str, dir: &Path) -> (f64, f64) {
         let mut fields = text
             .split_whitespace()
             .map(|f| f.parse::<f64>().unwrap_or(f64::NAN));
-        let (seconds, peak_kb) = (
+        let (seconds, peak_mb) = (
             fields.next().unwrap_or(f64::NAN),
             fields.next().unwrap_or(f64::NAN),
         );
         if seconds < best.0 {
-            best = (seconds, peak_kb / 1024.0);
+            best = (seconds, peak_mb);
         }
     }
     best
@@ -113,21 +115,7 @@ fn measure(mode: &str, dir: &Path) {
         other => panic!("unknown measurement {other}"),
     }
     let seconds = start.elapsed().as_secs_f64();
-    println!("{seconds} {}", peak_kb());
-}
-
-/// Peak resident set size of this process, from /proc (Linux).
-fn peak_kb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|line| line.starts_with("VmHWM:"))
-                .and_then(|line| line.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse().ok())
-        })
-        .unwrap_or(f64::NAN)
+    println!("{seconds} {}", support::peak_mb());
 }
 
 /// Writes the corpus; returns its size in bytes.
