@@ -1,14 +1,24 @@
 //! Time, injected. Rate-limit windows, `X-Rate-Limit-Reset`, backoff and
-//! the timestamps the emulator writes all read a [`Clock`], so tests run in
-//! controlled time instead of sleeping.
+//! the timestamps the emulator writes all read a [`Clock`], and every wait
+//! goes through [`Clock::sleep`], so tests run in controlled time instead
+//! of sleeping.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// A source of the current time.
+/// A wait, as a clock performs it.
+pub type Sleep<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+
+/// A source of the current time, and the only way to wait.
 pub trait Clock: Send + Sync {
     /// Now.
     fn now(&self) -> SystemTime;
+
+    /// Waits `duration`: really for the system clock, by moving the time
+    /// forward for a manual one.
+    fn sleep(&self, duration: Duration) -> Sleep<'_>;
 }
 
 /// The real wall clock.
@@ -18,6 +28,10 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> SystemTime {
         SystemTime::now()
+    }
+
+    fn sleep(&self, duration: Duration) -> Sleep<'_> {
+        Box::pin(tokio::time::sleep(duration))
     }
 }
 
@@ -56,6 +70,12 @@ impl Clock for ManualClock {
             .now
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Moves the time forward at once, then lets other tasks run.
+    fn sleep(&self, duration: Duration) -> Sleep<'_> {
+        self.advance(duration);
+        Box::pin(tokio::task::yield_now())
     }
 }
 

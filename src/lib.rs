@@ -10,6 +10,7 @@ pub mod emulator;
 pub mod error;
 pub mod finding;
 pub mod manifest;
+pub mod plan;
 pub mod report;
 pub mod schema;
 pub mod spelling;

@@ -1,5 +1,15 @@
-//! The Okta API client side: how oktapol talks to a live org (or to the
-//! emulator, which serves the same API). For now this is only the wire types,
-//! the tolerant Rust mirror of Okta's JSON that the client reads and writes.
+//! The Okta API client side: the [`Api`] trait every stage above takes, its
+//! implementations (the HTTP client for a live org, the in-process local
+//! org, the call-counting [`Metered`] wrapper), typed API errors, and the
+//! wire types — the tolerant Rust mirror of Okta's JSON.
 
+mod api;
+mod error;
+pub mod local;
+mod metered;
 pub mod wire;
+
+pub use api::{Api, Lookup, Organization, Scope};
+pub use error::{ApiError, ApiResult, TransportKind};
+pub use local::LocalOrg;
+pub use metered::{Metered, is_write};

@@ -487,6 +487,26 @@ impl Org {
             .map(|index| self.state.entries[index].server.clone())
     }
 
+    /// 404 unless the server exists and the policy belongs to it: a
+    /// server's policy is not reachable under another server (nor an org
+    /// policy under any server).
+    pub fn in_server(&mut self, server: &str, policy_id: &str) -> Outcome<()> {
+        self.require_server(server)?;
+        if self.policy_server(policy_id) != Some(Some(server.to_owned())) {
+            return Err(self.not_found(policy_id, "Policy"));
+        }
+        Ok(())
+    }
+
+    /// 404 unless the policy is an org policy (not an authorization
+    /// server's), as `/api/v1/policies/{id}` answers.
+    pub fn in_org(&mut self, policy_id: &str) -> Outcome<()> {
+        match self.policy_server(policy_id) {
+            Some(None) | None => Ok(()),
+            Some(Some(_)) => Err(self.not_found(policy_id, "Policy")),
+        }
+    }
+
     fn require_server(&mut self, server: &str) -> Outcome<()> {
         let exists = self
             .state

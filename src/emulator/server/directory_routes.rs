@@ -433,24 +433,6 @@ async fn get_server(
 
 // ----- authorization-server policies and rules -------------------------------
 
-/// 404 unless the server exists and the policy belongs to it: a server's
-/// policy is not reachable under another server (nor an org policy under
-/// any server).
-fn in_server(org: &mut Org, server: &str, policy_id: &str) -> Outcome<()> {
-    if !org
-        .directory()
-        .auth_servers
-        .iter()
-        .any(|s| s.id.as_deref() == Some(server))
-    {
-        return Err(org.not_found(server, "AuthorizationServer"));
-    }
-    if org.policy_server(policy_id) != Some(Some(server.to_owned())) {
-        return Err(org.not_found(policy_id, "Policy"));
-    }
-    Ok(())
-}
-
 async fn list_server_policies(
     State(app): State<AppState>,
     Path(server): Path<String>,
@@ -480,7 +462,7 @@ async fn get_server_policy(
     Path((server, policy_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let policy = app.read(|org| {
-        in_server(org, &server, &policy_id)?;
+        org.in_server(&server, &policy_id)?;
         org.get_policy(&policy_id)
     })?;
     Ok(ok(&policy))
@@ -493,7 +475,7 @@ async fn replace_server_policy(
 ) -> Result<Response, ApiError> {
     let policy = app
         .write(|org| {
-            in_server(org, &server, &policy_id)?;
+            org.in_server(&server, &policy_id)?;
             org.replace_policy(&policy_id, body)
         })
         .await?;
@@ -505,7 +487,7 @@ async fn delete_server_policy(
     Path((server, policy_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     app.write(|org| {
-        in_server(org, &server, &policy_id)?;
+        org.in_server(&server, &policy_id)?;
         org.delete_policy(&policy_id)
     })
     .await?;
@@ -519,7 +501,7 @@ async fn set_server_policy_status(
     active: bool,
 ) -> Result<Response, ApiError> {
     app.write(|org| {
-        in_server(org, server, policy_id)?;
+        org.in_server(server, policy_id)?;
         org.set_policy_status(policy_id, active)
     })
     .await?;
@@ -548,7 +530,7 @@ async fn list_server_rules(
 ) -> Result<Response, ApiError> {
     let query = QueryParams::parse(raw.as_deref());
     let rules = app.read(|org| {
-        in_server(org, &server, &policy_id)?;
+        org.in_server(&server, &policy_id)?;
         org.list_rules(&policy_id)
     })?;
     list_page(&app, uri.path(), &query, rules, |r| r.id.as_deref())
@@ -563,7 +545,7 @@ async fn create_server_rule(
     let activate = activate(&app, &QueryParams::parse(raw.as_deref()))?;
     let rule = app
         .write(|org| {
-            in_server(org, &server, &policy_id)?;
+            org.in_server(&server, &policy_id)?;
             org.create_rule(&policy_id, body, activate)
         })
         .await?;
@@ -575,7 +557,7 @@ async fn get_server_rule(
     Path((server, policy_id, rule_id)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
     let rule = app.read(|org| {
-        in_server(org, &server, &policy_id)?;
+        org.in_server(&server, &policy_id)?;
         org.get_rule(&policy_id, &rule_id)
     })?;
     Ok(ok(&rule))
@@ -588,7 +570,7 @@ async fn replace_server_rule(
 ) -> Result<Response, ApiError> {
     let rule = app
         .write(|org| {
-            in_server(org, &server, &policy_id)?;
+            org.in_server(&server, &policy_id)?;
             org.replace_rule(&policy_id, &rule_id, body)
         })
         .await?;
@@ -600,7 +582,7 @@ async fn delete_server_rule(
     Path((server, policy_id, rule_id)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
     app.write(|org| {
-        in_server(org, &server, &policy_id)?;
+        org.in_server(&server, &policy_id)?;
         org.delete_rule(&policy_id, &rule_id)
     })
     .await?;
@@ -614,7 +596,7 @@ async fn set_server_rule_status(
 ) -> Result<Response, ApiError> {
     let (server, policy_id, rule_id) = ids;
     app.write(|org| {
-        in_server(org, &server, &policy_id)?;
+        org.in_server(&server, &policy_id)?;
         org.set_rule_status(&policy_id, &rule_id, active)
     })
     .await?;
