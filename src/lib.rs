@@ -6,12 +6,16 @@
 pub mod cli;
 pub mod client;
 pub mod clock;
+pub mod desired;
+pub mod diff;
 pub mod emulator;
 pub mod error;
 pub mod finding;
+pub mod live;
 pub mod manifest;
 pub mod plan;
 pub mod report;
+pub mod resolve;
 pub mod schema;
 pub mod spelling;
 pub mod validate;

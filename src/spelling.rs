@@ -148,6 +148,24 @@ pub fn value_hint(written: &str, allowed: &[String]) -> Option<String> {
     })
 }
 
+/// The candidate closest to `written`, when one is close enough to be a
+/// likely typo (same text in another case, or Jaro-Winkler ≥ 0.8).
+pub fn closest<'c>(written: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let lower = written.to_lowercase();
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in candidates {
+        let score = if candidate.to_lowercase() == lower {
+            1.0
+        } else {
+            strsim::jaro_winkler(&lower, &candidate.to_lowercase())
+        };
+        if score >= 0.8 && best.is_none_or(|(top, _)| score > top) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, candidate)| candidate)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,6 +202,14 @@ mod tests {
         let hint = key_hint("sessionViolationDetectionPolicies", &top);
         assert!(hint.is_some_and(|h| h.contains("SESSION_VIOLATION_DETECTION")));
         assert!(key_hint("sessionViolationDetectionPolicies", &strings(&["name"])).is_none());
+    }
+
+    #[test]
+    fn closest_finds_typos_and_case_slips() {
+        let names = ["Contractors", "Engineering", "Finance"];
+        assert_eq!(closest("Contractor", names), Some("Contractors"));
+        assert_eq!(closest("finance", names), Some("Finance"));
+        assert_eq!(closest("Marketing", names), None);
     }
 
     #[test]

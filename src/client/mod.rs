@@ -5,11 +5,15 @@
 
 mod api;
 mod error;
+pub mod http;
 pub mod local;
 mod metered;
 pub mod wire;
 
 pub use api::{Api, Lookup, Organization, Scope};
 pub use error::{ApiError, ApiResult, TransportKind};
+pub use http::{
+    ApiToken, HttpClient, HttpClientError, HttpConfig, OrgUrl, OrgUrlError, RetryPolicy,
+};
 pub use local::LocalOrg;
 pub use metered::{Metered, is_write};

@@ -169,6 +169,21 @@ codes! {
         "A policy with no rules never applies (Okta moves on to the next policy).";
     UnreachableRule = "OKP207", Warning, "unreachable rule",
         "An earlier rule of the same policy has no conditions, so this rule is never evaluated.";
+    // Planning against a live org.
+    UnresolvedReference = "OKP300", Error, "unresolved reference",
+        "A name in the manifests (group, user login, zone, app label, IdP, user type, inline hook, authorization server) matches no object in the org.";
+    AmbiguousReference = "OKP301", Error, "ambiguous reference",
+        "A name matches several objects in the org (e.g. two apps with the same label); write `id:<okta id>` to pick one.";
+    KindNotInEngine = "OKP302", Error, "policy kind not available in this org",
+        "Access, profile enrollment, entity risk and post-auth session policies exist only in Okta Identity Engine orgs; this org runs Classic Engine.";
+    ReferenceNeedsId = "OKP303", Error, "reference needs an ID",
+        "Okta's Management API cannot look these objects up by name (Workflows flows, device assurance policies, UI schemas): write `id:<okta id>`.";
+    RenameConflict = "OKP304", Error, "rename conflict",
+        "Both the `renamedFrom` name and the new name exist in the org; delete one or drop `renamedFrom`.";
+    DefaultNotFound = "OKP305", Error, "default object not found",
+        "A policy or rule written with `default: true` has no live counterpart: Okta's default policy of the kind, or the policy's default (catch-all) rule.";
+    NotCreatable = "OKP306", Error, "object Okta does not let you create",
+        "The kind has exactly one policy (IdP discovery, entity risk, post-auth session) and the manifest names one the org does not have.";
 }
 
 impl Code {

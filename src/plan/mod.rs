@@ -1,4 +1,12 @@
-//! Planning: the desired state against the live org, as data. Priority
-//! moves are computed in [`priority`].
+//! Planning: the desired state against the live org, as data ([`Plan`]).
+//! Priority moves are computed in [`priority`]; renderers live in
+//! [`render`] and only read a plan.
 
+pub mod model;
 pub mod priority;
+pub mod render;
+
+pub use model::{
+    Action, Change, FieldChange, Fingerprint, PLAN_FORMAT, Plan, PriorityChange, Renumbered,
+    Summary, Target, Unmanaged,
+};

@@ -5,6 +5,7 @@
 //! point at the offending node and name the keys or values that would fit.
 
 mod explain;
+pub mod project;
 mod walk;
 
 use std::sync::OnceLock;
@@ -126,6 +127,11 @@ impl ManifestSchema {
                 });
             ManifestSchema { schema, validator }
         })
+    }
+
+    /// The generated schema.
+    pub fn schema(&self) -> &Value {
+        &self.schema
     }
 
     /// Validates one parsed manifest file; every violation becomes a finding.

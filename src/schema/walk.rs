@@ -95,7 +95,7 @@ pub(super) fn resolve<'s>(root: &'s Value, mut node: &'s Value) -> &'s Value {
     node
 }
 
-fn select_branch<'s>(root: &'s Value, node: &'s Value, instance: &Value) -> &'s Value {
+pub(super) fn select_branch<'s>(root: &'s Value, node: &'s Value, instance: &Value) -> &'s Value {
     let branches = node
         .get("oneOf")
         .or_else(|| node.get("anyOf"))

@@ -10,6 +10,7 @@ mod emulator_http;
 mod emulator_org;
 mod examples;
 mod loader_props;
+mod plan_render;
 mod render;
 mod rules;
 mod schema_drift;

@@ -1,0 +1,3 @@
+//! Diff: desired against live, in one canonical form ([`normalize`]).
+
+pub mod normalize;
