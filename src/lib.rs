@@ -3,6 +3,7 @@
 //! against a JSON Schema generated from these types plus Okta's semantic
 //! rules. Data flows one way: load → validate → (resolve → diff → plan → apply).
 
+pub mod apply;
 pub mod cli;
 pub mod client;
 pub mod clock;

@@ -110,8 +110,7 @@ pub fn resolve(desired: &mut Desired, directory: &DirectoryIndex) -> Vec<Finding
     let mut findings = Vec::new();
     for list in &mut desired.lists {
         for policy in &mut list.policies {
-            let objects =
-                std::iter::once(&mut policy.object).chain(policy.rules.iter_mut());
+            let objects = std::iter::once(&mut policy.object).chain(policy.rules.iter_mut());
             for object in objects {
                 let mut value = serde_json::Value::Object(std::mem::take(&mut object.body));
                 for found in references::find(&value) {
@@ -177,7 +176,11 @@ impl Problem {
                 let mut finding = Finding::new(
                     Code::UnresolvedReference,
                     location,
-                    format!("no {} named {:?} in the org", collection.noun(), reference.as_str()),
+                    format!(
+                        "no {} named {:?} in the org",
+                        collection.noun(),
+                        reference.as_str()
+                    ),
                 );
                 finding = match (suggestion, read) {
                     (Some(name), _) => finding.hint(format!("did you mean {name:?}?")),
@@ -216,7 +219,11 @@ impl Problem {
     }
 }
 
-fn lookup(directory: &DirectoryIndex, collection: Collection, reference: &Ref) -> Result<String, Problem> {
+fn lookup(
+    directory: &DirectoryIndex,
+    collection: Collection,
+    reference: &Ref,
+) -> Result<String, Problem> {
     let name = match reference.target() {
         RefTarget::Id(id) => return Ok(id.to_owned()),
         RefTarget::Name(name) => name,

@@ -150,7 +150,10 @@ pub fn value_hint(written: &str, allowed: &[String]) -> Option<String> {
 
 /// The candidate closest to `written`, when one is close enough to be a
 /// likely typo (same text in another case, or Jaro-Winkler ≥ 0.8).
-pub fn closest<'c>(written: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+pub fn closest<'c>(
+    written: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
     let lower = written.to_lowercase();
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {

@@ -172,7 +172,13 @@ pub const REF_PLACES: &[RefPlace] = &[
         Some("APP"),
         Collection::Apps,
     ),
-    renamed("/actions/idp/providers/*", "name", "id", None, Collection::Idps),
+    renamed(
+        "/actions/idp/providers/*",
+        "name",
+        "id",
+        None,
+        Collection::Idps,
+    ),
     list(
         "/actions/profileEnrollment/targetGroupIds/*",
         Collection::Groups,
@@ -189,7 +195,11 @@ pub const REF_PLACES: &[RefPlace] = &[
     ),
     RefPlace {
         only_type: Some("ID_PROOFING"),
-        ..keyed("/actions/appSignOn/verificationMethod", "id", Collection::Idps)
+        ..keyed(
+            "/actions/appSignOn/verificationMethod",
+            "id",
+            Collection::Idps,
+        )
     },
     keyed("/actions/token/inlineHook", "id", Collection::InlineHooks),
     keyed(
@@ -347,7 +357,10 @@ mod tests {
         assert_eq!(
             found,
             vec![
-                ("/conditions/people/groups/include/0".into(), "Contractors".into()),
+                (
+                    "/conditions/people/groups/include/0".into(),
+                    "Contractors".into()
+                ),
                 ("/conditions/network/include/0".into(), "Office".into()),
                 ("/conditions/app/include/0/name".into(), "Portal".into()),
                 ("/actions/idp/providers/0/name".into(), "Partner IdP".into()),

@@ -9,6 +9,8 @@ use super::org::{Org, Outcome};
 
 /// Literals Okta accepts where zone IDs go.
 const ZONE_LITERALS: &[&str] = &["ALL_ZONES", "DEFAULT"];
+/// The literal authorization-server rules use for every user.
+const GROUP_LITERALS: &[&str] = &["EVERYONE"];
 
 /// Where IDs sit in conditions and actions: a list (by JSON pointer) of
 /// bare IDs, or of objects holding the ID under `key` (only those whose
@@ -87,7 +89,11 @@ impl Org {
                     None => item.as_str(),
                 };
                 let Some(id) = id else { continue };
-                let literal = place.collection == Collection::Zones && ZONE_LITERALS.contains(&id);
+                let literal = match place.collection {
+                    Collection::Zones => ZONE_LITERALS.contains(&id),
+                    Collection::Groups => GROUP_LITERALS.contains(&id),
+                    _ => false,
+                };
                 if !literal && !self.directory().has(place.collection, id) {
                     missing.push(format!(
                         "{field}{}: {} {id} does not exist",

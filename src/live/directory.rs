@@ -52,7 +52,10 @@ impl DirectoryIndex {
             .iter()
             .chain(self.aliases.get(&collection).into_iter().flatten())
             .collect();
-        let mut found: Vec<&Entry> = indexes.iter().filter_map(|&i| all.get(i).copied()).collect();
+        let mut found: Vec<&Entry> = indexes
+            .iter()
+            .filter_map(|&i| all.get(i).copied())
+            .collect();
         found.sort_by(|a, b| a.id.cmp(&b.id));
         found.dedup_by(|a, b| a.id == b.id);
         found
@@ -65,7 +68,8 @@ impl DirectoryIndex {
 
     /// Adds a collection's objects.
     pub fn add(&mut self, collection: Collection, entries: Vec<Entry>, aliases: Vec<Entry>) {
-        let base = self.entries(collection).len() + self.aliases.get(&collection).map_or(0, Vec::len);
+        let base =
+            self.entries(collection).len() + self.aliases.get(&collection).map_or(0, Vec::len);
         debug_assert_eq!(base, 0, "each collection is added once");
         for entry in &entries {
             self.names_by_id
@@ -100,7 +104,10 @@ impl DirectoryIndex {
     }
 
     pub fn add_zones(&mut self, zones: &[NetworkZone]) {
-        let entries = zones.iter().filter_map(|z| entry(&z.id, z.name.as_ref())).collect();
+        let entries = zones
+            .iter()
+            .filter_map(|z| entry(&z.id, z.name.as_ref()))
+            .collect();
         self.add(Collection::Zones, entries, Vec::new());
     }
 
@@ -148,13 +155,19 @@ impl DirectoryIndex {
     }
 
     pub fn add_idps(&mut self, idps: &[IdentityProvider]) {
-        let entries = idps.iter().filter_map(|i| entry(&i.id, i.name.as_ref())).collect();
+        let entries = idps
+            .iter()
+            .filter_map(|i| entry(&i.id, i.name.as_ref()))
+            .collect();
         self.add(Collection::Idps, entries, Vec::new());
     }
 
     /// User types by name, and by display name as an alias.
     pub fn add_user_types(&mut self, types: &[UserType]) {
-        let entries = types.iter().filter_map(|t| entry(&t.id, t.name.as_ref())).collect();
+        let entries = types
+            .iter()
+            .filter_map(|t| entry(&t.id, t.name.as_ref()))
+            .collect();
         let aliases = types
             .iter()
             .filter(|t| t.display_name != t.name)
@@ -164,7 +177,10 @@ impl DirectoryIndex {
     }
 
     pub fn add_hooks(&mut self, hooks: &[InlineHook]) {
-        let entries = hooks.iter().filter_map(|h| entry(&h.id, h.name.as_ref())).collect();
+        let entries = hooks
+            .iter()
+            .filter_map(|h| entry(&h.id, h.name.as_ref()))
+            .collect();
         self.add(Collection::InlineHooks, entries, Vec::new());
     }
 
@@ -202,8 +218,14 @@ mod tests {
         index.add_apps(&apps);
         assert_eq!(index.lookup(Collection::Apps, "Portal").len(), 2);
         assert_eq!(index.lookup(Collection::Apps, "Wiki")[0].id, "0oa3");
-        assert_eq!(index.lookup(Collection::Clients, "Wiki")[0].id, "wiki-client");
-        assert_eq!(index.lookup(Collection::Clients, "wiki-client")[0].id, "wiki-client");
+        assert_eq!(
+            index.lookup(Collection::Clients, "Wiki")[0].id,
+            "wiki-client"
+        );
+        assert_eq!(
+            index.lookup(Collection::Clients, "wiki-client")[0].id,
+            "wiki-client"
+        );
         assert_eq!(index.lookup(Collection::Clients, "0oa1")[0].id, "0oa1");
         assert!(index.lookup(Collection::Apps, "Nope").is_empty());
         assert_eq!(index.name_of("0oa3"), Some("Wiki"));

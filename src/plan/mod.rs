@@ -2,10 +2,12 @@
 //! Priority moves are computed in [`priority`]; renderers live in
 //! [`render`] and only read a plan.
 
+pub mod make;
 pub mod model;
 pub mod priority;
 pub mod render;
 
+pub use make::{Options, PlanError, make_plan};
 pub use model::{
     Action, Change, FieldChange, Fingerprint, PLAN_FORMAT, Plan, PriorityChange, Renumbered,
     Summary, Target, Unmanaged,

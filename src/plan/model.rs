@@ -101,7 +101,11 @@ impl Action {
 
 /// The object a change addresses, with the IDs its API call needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "type")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "type"
+)]
 pub enum Target {
     /// A policy. `id` is `None` until it is created.
     Policy {

@@ -118,7 +118,10 @@ fn merge(root: &Value, node: &Value, live: &Value, desired: &Value) -> Value {
                 merged.insert(key.clone(), live_member.clone());
             }
             (Some(schema), Some(desired_member)) => {
-                merged.insert(key.clone(), merge(root, schema, live_member, desired_member));
+                merged.insert(
+                    key.clone(),
+                    merge(root, schema, live_member, desired_member),
+                );
             }
             // Modelled and omitted: Okta's default applies.
             (Some(_), None) => {}

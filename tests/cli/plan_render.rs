@@ -131,6 +131,7 @@ fn representative_plan() -> Plan {
         policy(PolicyKind::SignOn, None, "Contractors"),
     );
     activate.follow_up = true;
+    activate.reason = Some("activated once its rules exist".to_owned());
 
     let many_groups: Vec<String> = (1..=40).map(|n| format!("Department {n:02}")).collect();
     let mut update = change(
@@ -172,6 +173,7 @@ fn representative_plan() -> Plan {
         Some(json!("Old staff")),
         Some(json!("Staff")),
     )];
+    rename.reason = Some(r#"renamed from "Old staff""#.to_owned());
 
     let mut reorder = change(
         r#"signOnPolicies["Employees"]"#,
@@ -225,7 +227,7 @@ fn representative_plan() -> Plan {
         },
     );
     map.source = Some("policies/access.yaml:4:11".to_owned());
-    map.reason = Some(r#"moves from "Default Policy""#.to_owned());
+    map.reason = Some(r#"moves from policy "Default Policy""#.to_owned());
 
     let mut plan = empty_plan();
     plan.changes = vec![
@@ -472,7 +474,9 @@ fn follow_ups_are_shown_under_their_change_but_not_counted() {
     let headline = human
         .lines()
         .position(|line| line.starts_with(r#"  + signOnPolicies["Contractors"] "#));
-    let activation = human.lines().position(|line| line == "    ~ then activate");
+    let activation = human
+        .lines()
+        .position(|line| line.starts_with("    ~ then activate"));
     assert!(
         matches!((headline, activation), (Some(h), Some(a)) if a > h),
         "{human}"
@@ -693,4 +697,23 @@ fn printable_text() {
 fn truncation() {
     assert_eq!(truncate("short", 10), "short");
     assert_eq!(truncate("🏔🏔🏔🏔", 2), "🏔🏔… (+2 chars)");
+}
+
+#[test]
+fn github_annotations_cap_their_field_lines() {
+    let mut plan = empty_plan();
+    let mut create = change(
+        r#"signOnPolicies["Wide"]"#,
+        Action::Create,
+        policy(PolicyKind::SignOn, None, "Wide"),
+    );
+    create.fields = (0..30)
+        .map(|n| field(&format!("/field{n}"), None, Some(json!(n))))
+        .collect();
+    plan.changes = vec![create];
+    let text = plain(&plan, PlanFormat::Github);
+    let annotation = text.lines().nth(1).unwrap_or_default();
+    assert!(annotation.contains("+ field18: 18"), "{annotation}");
+    assert!(!annotation.contains("field19"), "{annotation}");
+    assert!(annotation.ends_with("%0A… 11 more lines"), "{annotation}");
 }

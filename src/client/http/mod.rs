@@ -68,6 +68,7 @@ pub struct HttpConfig {
     pub parallelism: usize,
     /// How long one attempt may take.
     pub timeout: Duration,
+    /// When failed requests are sent again.
     pub retry: RetryPolicy,
     /// The source of time and of every wait.
     pub clock: Arc<dyn Clock>,

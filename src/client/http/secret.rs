@@ -40,8 +40,13 @@ impl ApiToken {
     pub fn new(token: impl Into<String>) -> Result<Self, TokenError> {
         let token = token.into();
         let trimmed = token.trim();
-        let trimmed = match (trimmed.get(..5), trimmed.get(5..)) {
-            (Some(prefix), Some(rest)) if prefix.eq_ignore_ascii_case("SSWS ") => rest.trim_start(),
+        let trimmed = match (trimmed.get(..4), trimmed.get(4..)) {
+            (Some(scheme), Some(rest))
+                if scheme.eq_ignore_ascii_case("SSWS")
+                    && (rest.is_empty() || rest.starts_with(char::is_whitespace)) =>
+            {
+                rest.trim_start()
+            }
             _ => trimmed,
         };
         if trimmed.is_empty() {

@@ -6,7 +6,7 @@
 use super::{
     Entry, entries, field_lines, follow_up_text, headline, is_destructive, outcome_line, printable,
 };
-use crate::plan::model::Plan;
+use crate::plan::model::{Action, Plan};
 
 /// An annotation lists at most this many field lines; the rest are counted.
 const MAX_MESSAGE_LINES: usize = 20;
@@ -78,14 +78,12 @@ fn change_command(entry: &Entry<'_>) -> String {
         .as_deref()
         .map(location_properties)
         .unwrap_or_default();
-    properties.push((
-        "title",
-        format!(
-            "oktapol plan: {} {}",
-            change.action.verb(),
-            headline.address
-        ),
-    ));
+    // "map app …" would say "app" twice: the headline starts with it.
+    let subject = match change.action {
+        Action::MapApp => format!("map {}{}", headline.lead, headline.address),
+        _ => format!("{} {}", change.action.verb(), headline.address),
+    };
+    properties.push(("title", format!("oktapol plan: {subject}")));
     let mut lines = vec![format!("{} {}", change.action.symbol(), headline.text())];
     lines.extend(
         field_lines(change)

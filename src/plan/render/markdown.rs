@@ -159,6 +159,15 @@ fn diff_lines(change: &Change, indent: &str) -> Vec<String> {
             (None, None) => lines.push(format!("~{indent} {path}")),
         }
     }
+    // The priority is in the headline; in the diff it gets GitHub's colours.
+    if let Some(priority) = change.priority
+        && !change.fields.iter().any(|field| field.path == "/priority")
+    {
+        if let Some(from) = priority.from {
+            lines.push(format!("-{indent} priority: {from}"));
+        }
+        lines.push(format!("+{indent} priority: {}", priority.to));
+    }
     lines
 }
 

@@ -219,12 +219,17 @@ fn follow_up_text(change: &Change) -> String {
 /// say. `name_verb`: whether the verb of an activation is still to be said.
 fn notes(change: &Change, name_verb: bool) -> Vec<String> {
     let mut notes = Vec::new();
-    let reason = change.reason.as_deref().map(printable);
+    let mut reason = change.reason.as_deref().map(printable);
     match change.action {
-        Action::Rename => notes.push(match renamed_from(change) {
-            Some(old) => format!("rename from {}", quoted(old)),
-            None => "rename".to_owned(),
-        }),
+        // A rename's reason only repeats the old name, which the note says.
+        Action::Rename => match renamed_from(change) {
+            Some(old) => {
+                notes.push(format!("rename from {}", quoted(old)));
+                reason = None;
+            }
+            None if reason.is_none() => notes.push("rename".to_owned()),
+            None => {}
+        },
         Action::Replace => notes.push(match &reason {
             Some(reason) => format!("replace: {reason}"),
             None => "replace".to_owned(),
@@ -317,19 +322,9 @@ impl FieldLine {
     }
 }
 
-/// The field lines of a change. A rename's `/name` change is left out: the
-/// headline already says it.
+/// The field lines of a change.
 fn field_lines(change: &Change) -> Vec<FieldLine> {
-    change
-        .fields
-        .iter()
-        .filter(|field| {
-            !(change.action == Action::Rename
-                && field.path == "/name"
-                && renamed_from(change).is_some())
-        })
-        .map(FieldLine::new)
-        .collect()
+    change.fields.iter().map(FieldLine::new).collect()
 }
 
 /// A JSON pointer as a dotted path: `/conditions/people/groups/include` →
@@ -407,31 +402,4 @@ pub fn printable(text: &str) -> String {
 /// Unicode's explicit directional formatting characters.
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dotted_paths() {
-        for (pointer, expected) in [
-            (
-                "/conditions/people/groups/include",
-                "conditions.people.groups.include",
-            ),
-            ("/include/0", "include[0]"),
-            ("/a~1b/c~0d", r#"["a/b"]["c~d"]"#),
-            ("/okta.groups", r#"["okta.groups"]"#),
-            ("", "(whole object)"),
-        ] {
-            assert_eq!(dotted_path(pointer), expected, "{pointer}");
-        }
-    }
-
-    #[test]
-    fn truncates_by_characters() {
-        assert_eq!(truncate("ééé", 3), "ééé");
-        assert_eq!(truncate("éééé", 3), "ééé… (+1 chars)");
-    }
 }
