@@ -60,6 +60,11 @@ pub enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Show the changes `apply` would make to the org.
+    #[command(
+        after_help = "Examples:\n  oktapol plan examples/quickstart --org local --local-seed examples/org-seed.yaml\n  OKTA_ORG_URL=https://acme.okta.com OKTA_API_TOKEN=… oktapol plan policies/ --out plan.json\n  oktapol plan policies/ --format markdown --detailed-exitcode"
+    )]
+    Plan(crate::commands::plan::PlanArgs),
     /// Print the manifest JSON Schema (draft 2020-12).
     Schema,
     /// Print the list of finding codes (Markdown).
@@ -239,6 +244,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
             print(&crate::finding::codes_markdown())?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Plan(plan) => crate::commands::plan::run(plan, &config, &print),
         Command::Emulator(emulator) => Ok(run_emulator(emulator)),
     }
 }

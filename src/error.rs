@@ -25,4 +25,16 @@ pub enum Error {
     #[error("cannot write output: {0}")]
     #[diagnostic(code(oktapol::output))]
     Output(#[source] std::io::Error),
+    /// The org could not be selected or opened.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Connect(#[from] crate::connect::ConnectError),
+    /// An API call failed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Api(#[from] crate::client::ApiError),
+    /// The async runtime could not start.
+    #[error("cannot start the async runtime: {0}")]
+    #[diagnostic(code(oktapol::runtime))]
+    Runtime(#[source] std::io::Error),
 }

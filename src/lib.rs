@@ -7,6 +7,8 @@ pub mod apply;
 pub mod cli;
 pub mod client;
 pub mod clock;
+pub mod commands;
+pub mod connect;
 pub mod desired;
 pub mod diff;
 pub mod emulator;

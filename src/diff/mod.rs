@@ -1060,7 +1060,19 @@ impl<'a> Builder<'a> {
                     activate: None,
                     priority: None,
                     follow_up: false,
-                    reason: current.map(|c| format!("moves from policy {c}")),
+                    reason: current.map(|c| {
+                        let from = self
+                            .live
+                            .list(kind, &Scope::Org)
+                            .and_then(|l| {
+                                l.policies
+                                    .iter()
+                                    .find(|p| p.policy.id.as_deref() == Some(c))
+                            })
+                            .and_then(|p| p.policy.name.clone())
+                            .unwrap_or_else(|| c.to_owned());
+                        format!("moves from {from:?}")
+                    }),
                 });
                 if let Some(create) = placed.create {
                     self.edge(create, change);

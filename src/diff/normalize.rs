@@ -19,10 +19,18 @@ pub fn fill_policy(kind: &PolicyType, body: &mut Map<String, Value>, everyone: O
         let default = defaults::policy_conditions(kind, everyone);
         fill_member(body, "conditions", &default);
     }
-    if let Some(settings) = defaults::policy_settings(kind)
-        && body.get("settings").is_none_or(Value::is_null)
-    {
-        body.insert("settings".to_owned(), settings);
+    let Some(settings) = defaults::policy_settings(kind) else {
+        return;
+    };
+    match body.get_mut("settings") {
+        None | Some(Value::Null) => {
+            body.insert("settings".to_owned(), settings);
+        }
+        // Password settings are one tree of independent values: a field left
+        // out is Okta's default. MFA settings are `factors` or
+        // `authenticators`, never a mix, so they are not filled field by field.
+        Some(given) if *kind == PolicyType::Password => defaults::fill(given, &settings),
+        Some(_) => {}
     }
 }
 

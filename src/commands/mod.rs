@@ -1,0 +1,5 @@
+//! The commands that work on an org (`plan`, …), one file each. Each takes
+//! its parsed arguments and the resolved [`Config`](crate::cli::Config) and
+//! returns the exit code; `cli` only dispatches.
+
+pub mod plan;
