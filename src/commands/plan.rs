@@ -87,7 +87,7 @@ fn findings_format(format: PlanFormat) -> Format {
 /// What a plan run produced.
 pub enum Planned {
     /// A plan.
-    Plan(Plan),
+    Plan(Box<Plan>),
     /// Findings were printed; exit 1.
     Invalid,
 }
@@ -137,7 +137,7 @@ pub fn plan_for(
         spinner.finish_and_clear();
     }
     match made {
-        Ok(plan) => Ok((Planned::Plan(plan), connection)),
+        Ok(plan) => Ok((Planned::Plan(Box::new(plan)), connection)),
         Err(PlanError::Api(error)) => Err(Error::Api(error)),
         Err(PlanError::Findings(findings)) => {
             validation.findings = findings;
