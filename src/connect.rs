@@ -14,6 +14,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::emulator::Engine;
 use crate::emulator::org::Org;
 use crate::emulator::seed::{Seed, SeedError};
+use crate::emulator::server::persist::{PersistError, write_atomically};
 
 /// The value of `--org` that selects the embedded local org.
 pub const LOCAL: &str = "local";
@@ -140,13 +141,32 @@ fn open_local(
             source,
         })?;
     }
+    let mut created = false;
     let org = LocalOrg::open(&settings.local_file, clock, |clock| {
+        created = true;
         fresh(clock, seed.as_ref())
     })?;
+    if created {
+        // Saved at once, so the next command (which may not pass
+        // --local-seed again) finds the same seeded org.
+        save_local(&org, &settings.local_file)?;
+    }
     Ok(Connection {
         api: Box::new(org),
         local: true,
         implicit,
+    })
+}
+
+fn save_local(org: &LocalOrg, file: &Path) -> Result<(), ConnectError> {
+    let bytes = org
+        .with_org(|org| serde_json::to_vec(org.state()))
+        .map_err(|error| LocalOrgError::Persist(PersistError::Serialise(error)))?;
+    write_atomically(file, &bytes).map_err(|source| {
+        ConnectError::Local(LocalOrgError::Persist(PersistError::Write {
+            path: file.to_path_buf(),
+            source,
+        }))
     })
 }
 

@@ -1,20 +1,29 @@
-//! Apply: execute a plan's changes against the org, in dependency order.
-//! A change whose prerequisite failed is skipped (and says which failure
-//! caused it); independent changes go on; the report lists every change.
-//! IDs of objects created earlier in the run are handed to the changes
-//! that need them (rules of a new policy, its activation, app mappings).
+//! Apply: execute a plan against the org by walking its dependency graph.
+//! Independent changes run concurrently (up to `parallelism`, within the
+//! client's rate limiting); writes to one ordered list run one at a time. A
+//! failed change skips everything that depends on it, independent changes
+//! go on, and the report lists every change as done, failed (with Okta's
+//! error code) or skipped (with the failure that caused it). A stop request
+//! (Ctrl-C) starts nothing new and lets in-flight changes finish.
 
-use std::collections::{BTreeSet, HashMap};
+pub mod execute;
+pub mod graph;
+pub mod guard;
 
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use futures::stream::{FuturesUnordered, StreamExt};
 use serde::Serialize;
-use serde_json::Value;
 
-use crate::client::wire::{Policy, PolicyRule};
-use crate::client::{Api, ApiError, Scope};
-use crate::plan::{Action, Change, Plan, Target};
+use self::graph::{ApplyGraph, Cycles, ListKey};
+use crate::client::Api;
+use crate::plan::{Change, Plan};
 
 /// What happened to one change.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "outcome")]
 pub enum Outcome {
     /// The API call succeeded.
@@ -24,14 +33,16 @@ pub enum Outcome {
         error: String,
         error_code: Option<String>,
     },
-    /// Not attempted: a change it depends on failed (or was skipped).
+    /// Not attempted: change `because` failed, and this one depends on it.
     Skipped { because: usize },
+    /// Not started: the run was stopped.
+    NotStarted,
 }
 
-/// Every change with its outcome.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// Every change with its outcome, in plan order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Report {
-    pub outcomes: Vec<(usize, Outcome)>,
+    pub outcomes: Vec<Outcome>,
 }
 
 impl Report {
@@ -50,233 +61,167 @@ impl Report {
         self.count(|o| matches!(o, Outcome::Skipped { .. }))
     }
 
+    /// Changes never started (stopped run).
+    pub fn not_started(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::NotStarted))
+    }
+
+    /// Whether every change was done.
+    pub fn complete(&self) -> bool {
+        self.done() == self.outcomes.len()
+    }
+
     fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
-        self.outcomes.iter().filter(|(_, o)| f(o)).count()
+        self.outcomes.iter().filter(|o| f(o)).count()
     }
 }
 
-/// Executes the plan's changes in order (the plan's order respects its
-/// edges).
-pub async fn apply(api: &dyn Api, plan: &Plan) -> Report {
-    let mut created: HashMap<usize, String> = HashMap::new();
-    let mut blocked: HashMap<usize, usize> = HashMap::new();
-    let mut report = Report::default();
-    let prerequisites = prerequisites(plan);
-    for (index, change) in plan.changes.iter().enumerate() {
-        let failed_before = prerequisites
-            .get(&index)
-            .into_iter()
-            .flatten()
-            .find_map(|before| blocked.get(before).map(|root| (*before, *root)));
-        if let Some((_, root)) = failed_before {
-            blocked.insert(index, root);
-            report
-                .outcomes
-                .push((index, Outcome::Skipped { because: root }));
-            continue;
+/// Hears about each change as it starts and ends (progress bar, CI log).
+pub trait Observer: Send + Sync {
+    fn started(&self, _index: usize, _change: &Change) {}
+    fn finished(
+        &self,
+        _index: usize,
+        _change: &Change,
+        _outcome: &Outcome,
+        _elapsed: std::time::Duration,
+    ) {
+    }
+}
+
+/// An observer that does nothing.
+pub struct Silent;
+impl Observer for Silent {}
+
+/// How to apply.
+#[derive(Clone)]
+pub struct ApplyOptions {
+    /// Changes in flight at once.
+    pub parallelism: usize,
+    /// Set to stop starting new changes.
+    pub stop: Arc<AtomicBool>,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            parallelism: 4,
+            stop: Arc::new(AtomicBool::new(false)),
         }
-        match execute(api, plan, index, change, &created).await {
-            Ok(new_id) => {
-                if let Some(id) = new_id {
+    }
+}
+
+/// Executes `plan` with default options and no observer.
+pub async fn apply(api: &dyn Api, plan: &Plan) -> Report {
+    match apply_with(api, plan, &ApplyOptions::default(), &Silent).await {
+        Ok(report) => report,
+        Err(cycles) => Report {
+            outcomes: plan
+                .changes
+                .iter()
+                .map(|_| Outcome::Failed {
+                    error: cycles.to_string(),
+                    error_code: None,
+                })
+                .collect(),
+        },
+    }
+}
+
+/// Walks the plan's graph. Fails before anything runs when the plan's
+/// edges have a cycle.
+pub async fn apply_with(
+    api: &dyn Api,
+    plan: &Plan,
+    options: &ApplyOptions,
+    observer: &dyn Observer,
+) -> Result<Report, Cycles> {
+    let graph = ApplyGraph::new(plan)?;
+    let count = plan.changes.len();
+    let mut waiting: Vec<usize> = (0..count).map(|i| graph.prerequisites(i).len()).collect();
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; count];
+    let mut ready: BTreeSet<usize> = (0..count).filter(|&i| waiting[i] == 0).collect();
+    let mut busy: HashSet<ListKey> = HashSet::new();
+    let mut created: HashMap<usize, String> = HashMap::new();
+    let mut in_flight = FuturesUnordered::new();
+    let parallelism = options.parallelism.max(1);
+
+    loop {
+        while in_flight.len() < parallelism && !options.stop.load(Ordering::SeqCst) {
+            let Some(&next) = ready.iter().find(|&&i| !busy.contains(&graph.lists[i])) else {
+                break;
+            };
+            ready.remove(&next);
+            let change = &plan.changes[next];
+            let policy = match execute::needed_policy(plan, change, &created) {
+                Ok(policy) => policy,
+                Err(error) => {
+                    let outcome = failed(&error);
+                    observer.finished(next, change, &outcome, std::time::Duration::ZERO);
+                    outcomes[next] = Some(outcome);
+                    skip_dependents(&graph, next, &mut outcomes);
+                    continue;
+                }
+            };
+            busy.insert(graph.lists[next].clone());
+            observer.started(next, change);
+            in_flight.push(async move {
+                let started = Instant::now();
+                let result = execute::execute(api, change, policy).await;
+                (next, result, started.elapsed())
+            });
+        }
+        let Some((index, result, elapsed)) = in_flight.next().await else {
+            break;
+        };
+        busy.remove(&graph.lists[index]);
+        let change = &plan.changes[index];
+        let outcome = match result {
+            Ok(id) => {
+                if let Some(id) = id {
                     created.insert(index, id);
                 }
-                report.outcomes.push((index, Outcome::Done));
+                for dependent in graph.dependents(index) {
+                    waiting[dependent] = waiting[dependent].saturating_sub(1);
+                    if waiting[dependent] == 0 && outcomes[dependent].is_none() {
+                        ready.insert(dependent);
+                    }
+                }
+                Outcome::Done
             }
-            Err(error) => {
-                blocked.insert(index, index);
-                report.outcomes.push((
-                    index,
-                    Outcome::Failed {
-                        error_code: error.error_code().map(str::to_owned),
-                        error: error.to_string(),
-                    },
-                ));
-            }
+            Err(error) => failed(&error),
+        };
+        observer.finished(index, change, &outcome, elapsed);
+        let failed_now = matches!(outcome, Outcome::Failed { .. });
+        outcomes[index] = Some(outcome);
+        if failed_now {
+            skip_dependents(&graph, index, &mut outcomes);
+            ready.retain(|i| outcomes[*i].is_none());
         }
     }
-    report
-}
-
-fn prerequisites(plan: &Plan) -> HashMap<usize, BTreeSet<usize>> {
-    let mut before: HashMap<usize, BTreeSet<usize>> = HashMap::new();
-    for &(first, then) in &plan.edges {
-        before.entry(then).or_default().insert(first);
-    }
-    before
-}
-
-/// The ID of the policy a change works on: known, or created earlier.
-fn policy_id(
-    plan: &Plan,
-    known: Option<&String>,
-    creating: Option<usize>,
-    address: &str,
-    created: &HashMap<usize, String>,
-) -> Result<String, ApiError> {
-    if let Some(id) = known {
-        return Ok(id.clone());
-    }
-    let creator = creating.or_else(|| {
-        plan.changes
-            .iter()
-            .position(|c| c.action == Action::Create && c.address == address)
-    });
-    creator
-        .and_then(|c| created.get(&c).cloned())
-        .ok_or_else(|| ApiError::Decode {
-            request: address.to_owned(),
-            reason: "the policy this change needs was not created".to_owned(),
-        })
-}
-
-fn body<T: serde::de::DeserializeOwned>(change: &Change) -> Result<T, ApiError> {
-    let value = change.body.clone().unwrap_or(Value::Null);
-    serde_json::from_value(value).map_err(|error| ApiError::Decode {
-        request: change.address.clone(),
-        reason: format!("the plan's request body is not valid: {error}"),
+    Ok(Report {
+        outcomes: outcomes
+            .into_iter()
+            .map(|o| o.unwrap_or(Outcome::NotStarted))
+            .collect(),
     })
 }
 
-async fn execute(
-    api: &dyn Api,
-    plan: &Plan,
-    index: usize,
-    change: &Change,
-    created: &HashMap<usize, String>,
-) -> Result<Option<String>, ApiError> {
-    let _ = index;
-    match &change.target {
-        Target::Policy { scope, id, .. } => {
-            let id = match change.action {
-                Action::Create => None,
-                _ => Some(policy_id(
-                    plan,
-                    id.as_ref(),
-                    None,
-                    &change.address,
-                    created,
-                )?),
-            };
-            policy_change(api, change, scope, id.as_deref()).await
-        }
-        Target::Rule {
-            scope,
-            policy_id: known,
-            policy_change,
-            id,
-            policy_name,
-            ..
-        } => {
-            let policy = policy_id(plan, known.as_ref(), *policy_change, policy_name, created)?;
-            rule_change(api, change, scope, &policy, id.as_deref()).await
-        }
-        Target::AppMapping {
-            app_id,
-            policy_id: known,
-            policy_change,
-            policy_name,
-            ..
-        } => {
-            let policy = policy_id(plan, known.as_ref(), *policy_change, policy_name, created)?;
-            api.map_app(app_id, &policy).await.map(|()| None)
-        }
+fn failed(error: &crate::client::ApiError) -> Outcome {
+    Outcome::Failed {
+        error: error.to_string(),
+        error_code: error.error_code().map(str::to_owned),
     }
 }
 
-async fn policy_change(
-    api: &dyn Api,
-    change: &Change,
-    scope: &Scope,
-    id: Option<&str>,
-) -> Result<Option<String>, ApiError> {
-    let id = id.unwrap_or_default();
-    match change.action {
-        Action::Create => {
-            let policy: Policy = body(change)?;
-            let created = api
-                .create_policy(scope, &policy, change.activate.unwrap_or(true))
-                .await?;
-            Ok(created.id)
+/// Marks everything downstream of a failed change as skipped because of it.
+fn skip_dependents(graph: &ApplyGraph, root: usize, outcomes: &mut [Option<Outcome>]) {
+    let mut queue: VecDeque<usize> = graph.dependents(root).into();
+    while let Some(next) = queue.pop_front() {
+        if outcomes[next].is_some() {
+            continue;
         }
-        Action::Update | Action::Rename | Action::Reorder => {
-            let policy: Policy = body(change)?;
-            api.replace_policy(scope, id, &policy).await.map(|_| None)
-        }
-        Action::Delete => api.delete_policy(scope, id).await.map(|()| None),
-        Action::Activate => api.set_policy_status(scope, id, true).await.map(|()| None),
-        Action::Deactivate => api.set_policy_status(scope, id, false).await.map(|()| None),
-        Action::Replace | Action::MapApp => Err(unsupported(change)),
-    }
-}
-
-async fn rule_change(
-    api: &dyn Api,
-    change: &Change,
-    scope: &Scope,
-    policy: &str,
-    id: Option<&str>,
-) -> Result<Option<String>, ApiError> {
-    match (change.action, id) {
-        (Action::Create, _) => {
-            let rule: PolicyRule = body(change)?;
-            let created = api
-                .create_rule(scope, policy, &rule, change.activate.unwrap_or(true))
-                .await?;
-            Ok(created.id)
-        }
-        // The catch-all rule Okta created with a new policy.
-        (Action::Update, None) => {
-            let rules = api.list_rules(scope, policy).await?;
-            let Some(live) = rules.into_iter().find(|r| r.system == Some(true)) else {
-                return Err(ApiError::Decode {
-                    request: change.address.clone(),
-                    reason: "the new policy has no catch-all rule to update".to_owned(),
-                });
-            };
-            let mut rule = live.clone();
-            let desired: PolicyRule = {
-                let mut value = change.body.clone().unwrap_or(Value::Null);
-                if let Value::Object(map) = &mut value {
-                    map.insert(
-                        "name".to_owned(),
-                        Value::String(live.name.clone().unwrap_or_default()),
-                    );
-                }
-                serde_json::from_value(value).map_err(|error| ApiError::Decode {
-                    request: change.address.clone(),
-                    reason: error.to_string(),
-                })?
-            };
-            rule.conditions = desired.conditions;
-            rule.actions = desired.actions;
-            rule.links = crate::client::wire::Field::Absent;
-            let rule_id = live.id.clone().unwrap_or_default();
-            api.replace_rule(scope, policy, &rule_id, &rule)
-                .await
-                .map(|_| None)
-        }
-        (Action::Update | Action::Rename | Action::Reorder, Some(id)) => {
-            let rule: PolicyRule = body(change)?;
-            api.replace_rule(scope, policy, id, &rule)
-                .await
-                .map(|_| None)
-        }
-        (Action::Delete, Some(id)) => api.delete_rule(scope, policy, id).await.map(|()| None),
-        (Action::Activate, Some(id)) => api
-            .set_rule_status(scope, policy, id, true)
-            .await
-            .map(|()| None),
-        (Action::Deactivate, Some(id)) => api
-            .set_rule_status(scope, policy, id, false)
-            .await
-            .map(|()| None),
-        _ => Err(unsupported(change)),
-    }
-}
-
-fn unsupported(change: &Change) -> ApiError {
-    ApiError::Decode {
-        request: change.address.clone(),
-        reason: format!("a {} of this object is not supported", change.action.verb()),
+        outcomes[next] = Some(Outcome::Skipped { because: root });
+        queue.extend(graph.dependents(next));
     }
 }

@@ -93,26 +93,27 @@ pub enum Planned {
 }
 
 /// Validates, connects and plans; prints findings when the manifests do
-/// not fit. Shared by `plan` and `apply`.
+/// not fit. Invalid manifests stop before the org is touched, so there is
+/// no connection then. Shared by `plan` and `apply`.
 pub fn plan_for(
     path: &std::path::Path,
     org: &OrgArgs,
     format: PlanFormat,
     config: &Config,
     print: &dyn Fn(&str) -> Result<(), Error>,
-) -> Result<(Planned, connect::Connection), Error> {
+) -> Result<(Planned, Option<connect::Connection>), Error> {
     let mut validation = validate::validate_path(path);
-    let connection = connect::connect(&org.settings())?;
-    if let Some(notice) = connect::local_notice(&connection, &org.settings().local_file) {
-        eprintln!("{notice}");
-    }
     if validation.has(Severity::Error) {
         print(&report::render(
             findings_format(format),
             &validation,
             config.style,
         ))?;
-        return Ok((Planned::Invalid, connection));
+        return Ok((Planned::Invalid, None));
+    }
+    let connection = connect::connect(&org.settings())?;
+    if let Some(notice) = connect::local_notice(&connection, &org.settings().local_file) {
+        eprintln!("{notice}");
     }
     let runtime = runtime()?;
     let spinner = spinner(&connection.api.describe());
@@ -137,7 +138,7 @@ pub fn plan_for(
         spinner.finish_and_clear();
     }
     match made {
-        Ok(plan) => Ok((Planned::Plan(Box::new(plan)), connection)),
+        Ok(plan) => Ok((Planned::Plan(Box::new(plan)), Some(connection))),
         Err(PlanError::Api(error)) => Err(Error::Api(error)),
         Err(PlanError::Findings(findings)) => {
             validation.findings = findings;
@@ -146,7 +147,7 @@ pub fn plan_for(
                 &validation,
                 config.style,
             ))?;
-            Ok((Planned::Invalid, connection))
+            Ok((Planned::Invalid, Some(connection)))
         }
     }
 }

@@ -79,6 +79,10 @@ pub fn filled_policy(
     body
 }
 
+/// Members Okta creates that a manifest may set but usually omits; omitted,
+/// they keep their live value (a profile enrollment rule's UI schema).
+const KEPT_WHEN_OMITTED: &[&str] = &["/actions/profileEnrollment/uiSchemaId"];
+
 /// Fills a desired rule body, keeping `keep` (pointers of read-only
 /// fields) at their live values.
 pub fn filled_rule(
@@ -94,6 +98,13 @@ pub fn filled_rule(
     let mut filled = Value::Object(body);
     for pointer in keep {
         if let Some(value) = live.pointer(pointer) {
+            set_pointer(&mut filled, pointer, value.clone());
+        }
+    }
+    for pointer in KEPT_WHEN_OMITTED {
+        if filled.pointer(pointer).is_none_or(Value::is_null)
+            && let Some(value) = live.pointer(pointer)
+        {
             set_pointer(&mut filled, pointer, value.clone());
         }
     }

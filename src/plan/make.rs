@@ -6,7 +6,7 @@ use crate::client::{Api, ApiError};
 use crate::desired::{Desired, Origin};
 use crate::diff::{self, Context};
 use crate::finding::{Code, Finding, Location};
-use crate::live::{self, DirectoryIndex};
+use crate::live::{self, DirectoryIndex, LiveOrg};
 use crate::manifest::set::ManifestSet;
 use crate::resolve;
 
@@ -50,6 +50,19 @@ pub async fn make_plan(
     options: Options,
     locate: &dyn Fn(&Origin) -> Option<String>,
 ) -> Result<Plan, PlanError> {
+    make_plan_and_live(api, set, options, locate)
+        .await
+        .map(|(plan, _)| plan)
+}
+
+/// [`make_plan`], also returning what was read from the org (the apply
+/// guards check the plan against it).
+pub async fn make_plan_and_live(
+    api: &dyn Api,
+    set: &ManifestSet,
+    options: Options,
+    locate: &dyn Fn(&Origin) -> Option<String>,
+) -> Result<(Plan, LiveOrg), PlanError> {
     let mut desired = Desired::from_set(set);
     let organization = api.organization().await?;
     let mut findings = engine_findings(set, &desired, organization.engine);
@@ -90,7 +103,7 @@ pub async fn make_plan(
         locate,
     };
     let diff = diff::diff(&desired, &live, &context).map_err(PlanError::Findings)?;
-    Ok(Plan {
+    let plan = Plan {
         format_version: PLAN_FORMAT,
         oktapol_version: env!("CARGO_PKG_VERSION").to_owned(),
         org: api.describe(),
@@ -102,7 +115,8 @@ pub async fn make_plan(
         unmanaged: diff.unmanaged,
         renumbered: diff.renumbered,
         fingerprint: diff.fingerprint,
-    })
+    };
+    Ok((plan, live))
 }
 
 /// Identity Engine kinds managed against a Classic org: one error per kind,

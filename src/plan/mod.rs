@@ -7,7 +7,7 @@ pub mod model;
 pub mod priority;
 pub mod render;
 
-pub use make::{Options, PlanError, make_plan};
+pub use make::{Options, PlanError, make_plan, make_plan_and_live};
 pub use model::{
     Action, Change, FieldChange, Fingerprint, PLAN_FORMAT, Plan, PriorityChange, Renumbered,
     Summary, Target, Unmanaged,

@@ -336,12 +336,14 @@ pub fn plan_priorities(list: &OrderedList) -> Result<PriorityPlan, PriorityError
 
     let mut stays = choose_stayers(list.model, &target);
     let (placements, outcome) = loop {
-        if let Some(found) = WRITE_ORDERS
-            .iter()
-            .find_map(|order| place_all(list.model, &after_deletes, &target, &stays, *order))
+        if let Some((k, found)) = WRITE_ORDERS
+            .iter().enumerate()
+            .find_map(|(k, order)| place_all(list.model, &after_deletes, &target, &stays, *order).map(|f| (k, f)))
         {
+            if std::env::var("PRIO_DEBUG").is_ok() { eprintln!("ROUND done order {k} rounds {}", target.len() - stays.iter().filter(|s| **s).count()); }
             break found;
         }
+        if std::env::var("PRIO_DEBUG").is_ok() { eprintln!("ROUND fail"); }
         match least_roomy_stayer(&target, &stays).and_then(|index| stays.get_mut(index)) {
             Some(stay) => *stay = false,
             // Unreachable within V2_CAPACITY; reported as the list not fitting.
@@ -680,10 +682,18 @@ fn place_all(
     let mut placement = Placement {
         model,
         target,
+        index_of: target
+            .iter()
+            .enumerate()
+            .map(|(index, entry)| (entry.name, index))
+            .collect(),
         list: okta::sorted(start),
+        priorities: Vec::new(),
+        occupants: HashMap::new(),
         placed: stays.to_vec(),
         writes: Vec::new(),
     };
+    placement.refresh();
     while let Some(index) = placement.next(order) {
         placement.write(index)?;
     }
@@ -693,17 +703,37 @@ fn place_all(
 }
 
 /// The state of one attempt at writing the members of a target order.
+/// Members are named by their index in the target order.
 struct Placement<'a> {
     model: PriorityModel,
     target: &'a [Entry<'a>],
+    index_of: HashMap<&'a str, usize>,
     /// The simulated list, in priority order.
     list: Vec<Slot>,
-    /// Per target entry: staying, or written already.
+    /// Per member: its priority in `list` (`None`: not created yet).
+    priorities: Vec<Option<i64>>,
+    /// Priority → the non-default member holding it.
+    occupants: HashMap<i64, usize>,
+    /// Per member: staying, or written already.
     placed: Vec<bool>,
     writes: Vec<PriorityWrite>,
 }
 
 impl Placement<'_> {
+    /// Re-reads `priorities` and `occupants` from `list`.
+    fn refresh(&mut self) {
+        self.priorities = vec![None; self.target.len()];
+        self.occupants.clear();
+        for slot in self.list.iter().filter(|slot| !slot.default) {
+            if let Some(&index) = self.index_of.get(slot.id.as_str()) {
+                if let Some(priority) = self.priorities.get_mut(index) {
+                    *priority = Some(slot.priority);
+                }
+                self.occupants.insert(slot.priority, index);
+            }
+        }
+    }
+
     fn pending(&self) -> impl Iterator<Item = usize> + '_ {
         self.placed
             .iter()
@@ -712,11 +742,8 @@ impl Placement<'_> {
             .map(|(index, _)| index)
     }
 
-    fn priority_of(&self, name: &str) -> Option<i64> {
-        self.list
-            .iter()
-            .find(|slot| slot.id == name)
-            .map(|slot| slot.priority)
+    fn priority_of(&self, index: usize) -> Option<i64> {
+        self.priorities.get(index).copied().flatten()
     }
 
     fn next(&self, order: WriteOrder) -> Option<usize> {
@@ -735,62 +762,48 @@ impl Placement<'_> {
         let candidates: Vec<usize> = candidates.collect();
         candidates
             .iter()
-            .filter_map(|&index| {
-                let entry = self.target.get(index)?;
-                Some((self.priority_of(entry.name)?, index))
-            })
+            .filter_map(|&index| Some((self.priority_of(index)?, index)))
             .max()
             .map(|(_, index)| index)
             .or_else(|| candidates.first().copied())
     }
 
-    /// The priority that puts entry `index` right after the nearest placed
+    /// The priority that puts member `index` right after the nearest placed
     /// member before it in the target order (or first).
     fn request(&self, index: usize) -> Option<i64> {
-        let me = self.target.get(index)?.name;
         let predecessor = (0..index)
             .rev()
-            .find(|&before| self.placed.get(before) == Some(&true))
-            .and_then(|before| self.target.get(before))
-            .map(|entry| entry.name);
+            .find(|&before| self.placed.get(before) == Some(&true));
         let Some(predecessor) = predecessor else {
             return Some(self.model.first());
         };
         match self.model {
             PriorityModel::V1 => {
+                let me = self.target.get(index)?.name;
+                let name = self.target.get(predecessor)?.name;
                 let position = self
                     .list
                     .iter()
                     .filter(|slot| !slot.default && slot.id != me)
-                    .position(|slot| slot.id == predecessor)?;
+                    .position(|slot| slot.id == name)?;
                 i64::try_from(position).ok()?.checked_add(2)
             }
             PriorityModel::V2 => self.priority_of(predecessor)?.checked_add(1),
         }
     }
 
-    /// Whether writing entry `index` (v2) shifts a member already in place.
+    /// Whether writing member `index` (v2) shifts a member already in place.
     fn pushes_placed(&self, index: usize) -> bool {
-        let (Some(entry), Some(mut priority), PriorityModel::V2) =
-            (self.target.get(index), self.request(index), self.model)
-        else {
+        let (Some(mut priority), PriorityModel::V2) = (self.request(index), self.model) else {
             return false;
         };
-        let occupant = |priority: i64| {
-            self.list
-                .iter()
-                .find(|slot| !slot.default && slot.id != entry.name && slot.priority == priority)
-        };
-        while let Some(slot) = occupant(priority) {
-            let placed = self
-                .target
-                .iter()
-                .position(|other| other.name == slot.id)
-                .and_then(|other| self.placed.get(other))
-                .copied()
-                .unwrap_or(false);
-            if placed {
+        while let Some(&occupant) = self.occupants.get(&priority) {
+            if occupant != index && self.placed.get(occupant) == Some(&true) {
                 return true;
+            }
+            if occupant == index {
+                // Its own slot frees when it moves: the run ends here.
+                return false;
             }
             priority += 1;
         }
@@ -803,6 +816,7 @@ impl Placement<'_> {
         self.list = apply_write(self.model, &self.list, &write, self.writes.len()).ok()?;
         self.writes.push(write);
         *self.placed.get_mut(index)? = true;
+        self.refresh();
         Some(())
     }
 
@@ -1296,7 +1310,7 @@ mod experiment {
     }
 
     fn random_list(rng: &mut Rng, max_n: u64, slack: u64) -> OrderedList {
-        let n = 1 + rng.below(max_n) as usize;
+        let n = max_n as usize - rng.below(5) as usize;
         let window = (n as u64 + rng.below(slack)).min(99);
         let start = 99 - window as i64;
         let mut prios: Vec<i64> = (start..=98).collect();
@@ -1327,7 +1341,7 @@ mod experiment {
                 continue;
             }
             if m.managed {
-                if rng.below(6) == 0 {
+                if rng.below(20) == 0 {
                     deletions.push(m.id.clone());
                 } else {
                     desired.push(Member::Existing { id: m.id.clone() });
@@ -1358,65 +1372,25 @@ mod experiment {
 
     #[test]
     #[ignore]
-    fn how_often_tight_lists_miss() {
-        for (max_n, slack) in [(99, 3), (99, 1)] {
-            let mut rng = Rng(0x9e3779b97f4a7c15);
-            let (mut demoted, mut dense, mut total) = (0, 0, 0);
-            for _ in 0..500 {
-                let list = random_list(&mut rng, max_n, slack);
-                let Ok(input) = Input::check(&list) else {
+    fn timing() {
+        let mut rng = Rng(0x9e3779b97f4a7c15);
+        let mut worst = std::time::Duration::ZERO;
+        let mut total = std::time::Duration::ZERO;
+        let mut count = 0;
+        for slack in [1, 2, 3, 10] {
+            for _ in 0..100 {
+                let list = random_list(&mut rng, 99, slack);
+                let started = std::time::Instant::now();
+                let result = plan_priorities(&list);
+                let took = started.elapsed();
+                if result.is_err() {
                     continue;
-                };
-                let target = input.target_order();
-                if target.len() > V2_CAPACITY {
-                    continue;
                 }
-                total += 1;
-                let mut after = okta::sorted(
-                    &list
-                        .live
-                        .iter()
-                        .map(|m| Slot {
-                            id: m.id.clone(),
-                            priority: m.priority,
-                            default: m.default,
-                        })
-                        .collect::<Vec<_>>(),
-                );
-                for d in &list.deletions {
-                    after = okta::v2_remove(&after, d);
-                }
-                let mut stays = choose_stayers(list.model, &target);
-                let mut rounds = 0;
-                loop {
-                    if WRITE_ORDERS
-                        .iter()
-                        .any(|o| place_all(list.model, &after, &target, &stays, *o).is_some())
-                    {
-                        break;
-                    }
-                    rounds += 1;
-                    match least_roomy_stayer(&target, &stays) {
-                        Some(i) => stays[i] = false,
-                        None => {
-                            dense += 1;
-                            break;
-                        }
-                    }
-                }
-                if rounds > 0 {
-                    demoted += 1;
-                }
-                let plan = plan_priorities(&list).unwrap();
-                assert!(
-                    plan.members
-                        .iter()
-                        .filter(|m| !m.default)
-                        .map(|m| m.member.name())
-                        .eq(target.iter().map(|e| e.name))
-                );
+                count += 1;
+                total += took;
+                worst = worst.max(took);
             }
-            eprintln!("max_n={max_n} slack={slack}: demoted {demoted} dense {dense} of {total}");
         }
+        eprintln!("count {count} worst {worst:?} mean {:?}", total / count);
     }
 }

@@ -11,6 +11,8 @@ mod emulator_org;
 mod examples;
 mod http_client;
 mod loader_props;
+mod plan_behaviour;
+mod plan_cli;
 mod plan_examples;
 mod plan_render;
 mod priority_plan;
