@@ -1,13 +1,14 @@
-//! Benchmark of `plan`'s reads: an org with every kind — 500 policies and
-//! about 5,000 rules by default — is generated, applied to the emulator,
-//! and planned again (zero changes). Reports the API calls `plan` made, the
-//! lower bound (Σ managed kinds ⌈policies/page⌉ + one rules list per policy
-//! + Σ servers ⌈policies/page⌉ + apps pages when mappings are managed + the
-//! look-ups the names need), their ratio, a model of the Terraform
-//! provider's refresh cost on the same org (1 GET per policy, 2 for an
-//! access policy; per rule 2 GETs for sign-on and MFA rules, 1 otherwise),
-//! and plan wall time and peak memory, in-process and over loopback HTTP.
-//! `cargo bench --bench plan` (`-- --quick` for a smoke run).
+//! Benchmark of `plan`'s reads. An org with every kind (500 policies and
+//! about 5,000 rules by default) is generated, applied to the emulator and
+//! planned again (zero changes). Reported: the API calls `plan` made; the
+//! lower bound, i.e. the sum over managed kinds of the policy list pages,
+//! one rules list per policy, the server's policy pages, the apps pages
+//! (mappings are managed) and one list per looked-up collection; their
+//! ratio; a model of the Terraform provider's refresh cost on the same org
+//! (1 GET per policy and 2 for an access policy, per rule 2 GETs for
+//! sign-on and MFA rules and 1 otherwise); plan wall time in-process and
+//! over loopback HTTP; peak memory. `cargo bench --bench plan`
+//! (`-- --quick` for a smoke run).
 
 mod support;
 

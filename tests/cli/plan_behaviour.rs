@@ -1729,3 +1729,14 @@ fn access_rule_order_converges_with_the_fewest_moves() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn zz_probe() {
+    let api = okta();
+    create_policy(&api, json!({ "type": "OKTA_SIGN_ON", "name": "A" }));
+    create_policy(&api, json!({ "type": "OKTA_SIGN_ON", "name": "B" }));
+    create_policy(&api, json!({ "type": "OKTA_SIGN_ON", "name": "C" }));
+    let p = plan(&api, "signOnPolicies:\n  - name: B\n  - name: A\n  - name: C\n    description: x\n", false);
+    println!("{}\n{}", changes_of(&p), serde_json::to_string_pretty(&p.fingerprint).unwrap());
+    panic!();
+}
