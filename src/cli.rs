@@ -65,6 +65,11 @@ pub enum Command {
         after_help = "Examples:\n  oktapol plan examples/quickstart --org local --local-seed examples/org-seed.yaml\n  OKTA_ORG_URL=https://acme.okta.com OKTA_API_TOKEN=… oktapol plan policies/ --out plan.json\n  oktapol plan policies/ --format markdown --detailed-exitcode"
     )]
     Plan(crate::commands::plan::PlanArgs),
+    /// Make the org match the manifests (or execute a saved plan).
+    #[command(
+        after_help = "Examples:\n  oktapol apply examples/quickstart --org local --local-seed examples/org-seed.yaml --auto-approve\n  oktapol plan policies/ --out plan.json && oktapol apply plan.json --auto-approve\n\nExit codes: 0 applied (or nothing to do), 1 error or refusal, 3 partially applied."
+    )]
+    Apply(crate::commands::apply::ApplyArgs),
     /// Print the manifest JSON Schema (draft 2020-12).
     Schema,
     /// Print the list of finding codes (Markdown).
@@ -245,6 +250,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Plan(plan) => crate::commands::plan::run(plan, &config, &print),
+        Command::Apply(apply) => crate::commands::apply::run(apply, &config, &print),
         Command::Emulator(emulator) => Ok(run_emulator(emulator)),
     }
 }

@@ -2,4 +2,5 @@
 //! its parsed arguments and the resolved [`Config`](crate::cli::Config) and
 //! returns the exit code; `cli` only dispatches.
 
+pub mod apply;
 pub mod plan;

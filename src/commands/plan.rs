@@ -13,9 +13,10 @@ use crate::connect::{self, OrgSettings};
 use crate::emulator::server::persist::write_atomically;
 use crate::error::Error;
 use crate::finding::Severity;
+use crate::live::LiveOrg;
 use crate::plan::render::render;
 use crate::plan::render::{PlanFormat, PlanStyle};
-use crate::plan::{Options, Plan, PlanError, make_plan};
+use crate::plan::{Options, Plan, PlanError, make_plan_and_live};
 use crate::report::{self, Format, position_of};
 use crate::validate;
 
@@ -86,8 +87,8 @@ fn findings_format(format: PlanFormat) -> Format {
 
 /// What a plan run produced.
 pub enum Planned {
-    /// A plan.
-    Plan(Box<Plan>),
+    /// A plan, and the org as it was read.
+    Plan(Box<Plan>, Box<LiveOrg>),
     /// Findings were printed; exit 1.
     Invalid,
 }
@@ -128,7 +129,7 @@ pub fn plan_for(
             position.column
         ))
     };
-    let made = runtime.block_on(make_plan(
+    let made = runtime.block_on(make_plan_and_live(
         connection.api.as_ref(),
         &validation.set,
         org.options(),
@@ -138,7 +139,10 @@ pub fn plan_for(
         spinner.finish_and_clear();
     }
     match made {
-        Ok(plan) => Ok((Planned::Plan(Box::new(plan)), Some(connection))),
+        Ok((plan, live)) => Ok((
+            Planned::Plan(Box::new(plan), Box::new(live)),
+            Some(connection),
+        )),
         Err(PlanError::Api(error)) => Err(Error::Api(error)),
         Err(PlanError::Findings(findings)) => {
             validation.findings = findings;
@@ -159,7 +163,7 @@ pub fn run(
     print: &dyn Fn(&str) -> Result<(), Error>,
 ) -> Result<ExitCode, Error> {
     let (planned, _connection) = plan_for(&args.path, &args.org, args.format, config, print)?;
-    let Planned::Plan(plan) = planned else {
+    let Planned::Plan(plan, _) = planned else {
         return Ok(ExitCode::from(1));
     };
     if let Some(out) = &args.out {
@@ -196,7 +200,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
 }
 
 /// A spinner on stderr while the org is read, on a terminal only.
-fn spinner(org: &str) -> Option<indicatif::ProgressBar> {
+pub fn spinner(org: &str) -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() {
         return None;
     }

@@ -12,7 +12,6 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 
 use self::compare::{Difference, put_body};
 use self::matching::{LiveObject, Match, default_index, match_objects};
@@ -24,6 +23,7 @@ use crate::emulator::defaults::ACCOUNT_MANAGEMENT_POLICY;
 use crate::finding::{Code, Finding};
 use crate::live::{LiveOrg, LivePolicy, policy_type};
 use crate::manifest::kind::{Ordering, PolicyKind};
+use crate::plan::fingerprint;
 use crate::plan::priority::{
     LiveMember, Member, OrderedList, PriorityModel, PriorityWrite, plan_priorities,
 };
@@ -73,6 +73,11 @@ pub fn diff(
         return Err(builder.findings);
     }
     let mut out = builder.out;
+    // Only what the changes address is fingerprinted.
+    let addressed: BTreeSet<&str> = out.changes.iter().map(|c| c.address.as_str()).collect();
+    out.fingerprint
+        .objects
+        .retain(|address, _| addressed.contains(address.as_str()));
     sort_changes(&mut out).map_err(|cycle| {
         vec![Finding::new(
             Code::RenameConflict,
@@ -126,8 +131,8 @@ impl<'a> Builder<'a> {
 
     fn fingerprint_object(&mut self, address: &str, live: Option<&impl serde::Serialize>) {
         let digest = match live {
-            Some(object) => sha256(&serde_json::to_vec(object).unwrap_or_default()),
-            None => "absent".to_owned(),
+            Some(object) => fingerprint::object(object),
+            None => fingerprint::ABSENT.to_owned(),
         };
         self.out
             .fingerprint
@@ -578,7 +583,7 @@ impl<'a> Builder<'a> {
                         source: self.source(&rule.origin),
                         fields,
                         body: Some(compare::create_body(
-                            okta_type.as_str(),
+                            crate::emulator::kinds::rule_type(&okta_type).as_str(),
                             &rule.name,
                             &sections,
                             None,
@@ -1208,7 +1213,7 @@ impl<'a> Builder<'a> {
             self.out
                 .fingerprint
                 .lists
-                .insert(list_address.to_owned(), sha256(order.join(",").as_bytes()));
+                .insert(list_address.to_owned(), fingerprint::order(&order));
         }
         for member in &plan.members {
             if member.managed || member.default {
@@ -1273,14 +1278,6 @@ fn okta_owned(kind: PolicyKind, policy: &Policy) -> bool {
                 .name
                 .as_deref()
                 .is_some_and(|name| OKTA_ACCESS_POLICIES.contains(&name)))
-}
-
-/// Hex SHA-256.
-pub fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Orders changes so every edge points forward (stable: ties keep their

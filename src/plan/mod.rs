@@ -2,6 +2,7 @@
 //! Priority moves are computed in [`priority`]; renderers live in
 //! [`render`] and only read a plan.
 
+pub mod fingerprint;
 pub mod make;
 pub mod model;
 pub mod priority;

@@ -336,14 +336,12 @@ pub fn plan_priorities(list: &OrderedList) -> Result<PriorityPlan, PriorityError
 
     let mut stays = choose_stayers(list.model, &target);
     let (placements, outcome) = loop {
-        if let Some((k, found)) = WRITE_ORDERS
-            .iter().enumerate()
-            .find_map(|(k, order)| place_all(list.model, &after_deletes, &target, &stays, *order).map(|f| (k, f)))
+        if let Some(found) = WRITE_ORDERS
+            .iter()
+            .find_map(|order| place_all(list.model, &after_deletes, &target, &stays, *order))
         {
-            if std::env::var("PRIO_DEBUG").is_ok() { eprintln!("ROUND done order {k} rounds {}", target.len() - stays.iter().filter(|s| **s).count()); }
             break found;
         }
-        if std::env::var("PRIO_DEBUG").is_ok() { eprintln!("ROUND fail"); }
         match least_roomy_stayer(&target, &stays).and_then(|index| stays.get_mut(index)) {
             Some(stay) => *stay = false,
             // Unreachable within V2_CAPACITY; reported as the list not fitting.
@@ -1289,108 +1287,5 @@ mod tests {
                 "default": false,
             })
         );
-    }
-}
-
-#[cfg(test)]
-mod experiment {
-    use super::*;
-
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n.max(1)
-        }
-    }
-
-    fn random_list(rng: &mut Rng, max_n: u64, slack: u64) -> OrderedList {
-        let n = max_n as usize - rng.below(5) as usize;
-        let window = (n as u64 + rng.below(slack)).min(99);
-        let start = 99 - window as i64;
-        let mut prios: Vec<i64> = (start..=98).collect();
-        for i in (1..prios.len()).rev() {
-            let j = rng.below(i as u64 + 1) as usize;
-            prios.swap(i, j);
-        }
-        prios.truncate(n);
-        let mut live = Vec::new();
-        for (i, p) in prios.iter().enumerate() {
-            live.push(LiveMember {
-                id: format!("m{i}"),
-                priority: *p,
-                default: false,
-                managed: rng.below(3) != 0,
-            });
-        }
-        live.push(LiveMember {
-            id: "catch".into(),
-            priority: 99,
-            default: true,
-            managed: false,
-        });
-        let mut deletions = Vec::new();
-        let mut desired = Vec::new();
-        for m in &live {
-            if m.default {
-                continue;
-            }
-            if m.managed {
-                if rng.below(20) == 0 {
-                    deletions.push(m.id.clone());
-                } else {
-                    desired.push(Member::Existing { id: m.id.clone() });
-                }
-            }
-        }
-        for i in (1..desired.len()).rev() {
-            let j = rng.below(i as u64 + 1) as usize;
-            desired.swap(i, j);
-        }
-        let news = rng.below(4);
-        for k in 0..news {
-            let at = rng.below(desired.len() as u64 + 1) as usize;
-            desired.insert(
-                at,
-                Member::New {
-                    key: format!("new{k}"),
-                },
-            );
-        }
-        OrderedList {
-            model: PriorityModel::V2,
-            live,
-            desired,
-            deletions,
-        }
-    }
-
-    #[test]
-    #[ignore]
-    fn timing() {
-        let mut rng = Rng(0x9e3779b97f4a7c15);
-        let mut worst = std::time::Duration::ZERO;
-        let mut total = std::time::Duration::ZERO;
-        let mut count = 0;
-        for slack in [1, 2, 3, 10] {
-            for _ in 0..100 {
-                let list = random_list(&mut rng, 99, slack);
-                let started = std::time::Instant::now();
-                let result = plan_priorities(&list);
-                let took = started.elapsed();
-                if result.is_err() {
-                    continue;
-                }
-                count += 1;
-                total += took;
-                worst = worst.max(took);
-            }
-        }
-        eprintln!("count {count} worst {worst:?} mean {:?}", total / count);
     }
 }

@@ -20,6 +20,7 @@ use oktapol::finding::{Code, Finding};
 use oktapol::manifest::PolicyKind;
 use oktapol::plan::{Action, Options, Plan, PlanError, Target, make_plan};
 use oktapol::validate::Validation;
+use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use crate::plan_examples::{apply_plan, seeded_org};
@@ -1582,7 +1583,13 @@ fn apply_counting_writes(api: &Okta, plan: &Plan) {
         + count(&[Action::Reorder])
         + count(&[Action::Delete])
         + count(&[Action::Activate, Action::Deactivate]);
-    assert_eq!(api.writes(), expected, "{:?}\n{}", api.counts(), changes_of(plan));
+    assert_eq!(
+        api.writes(),
+        expected,
+        "{:?}\n{}",
+        api.counts(),
+        changes_of(plan)
+    );
 }
 
 /// One ordered-list case: the live order (names not in `desired` are
@@ -1640,7 +1647,11 @@ fn sign_on_policy_order_converges_with_the_fewest_moves() {
                 json!({ "type": "OKTA_SIGN_ON", "name": policy, "priority": index + 1 }),
             );
         }
-        let mut live = case.live.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let mut live = case
+            .live
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect::<Vec<_>>();
         live.push("Default Policy".to_owned());
         assert_eq!(live_names(&api, PolicyKind::SignOn), live, "{name}: set-up");
         let manifest = sign_on_manifest(case.desired);
@@ -1730,13 +1741,466 @@ fn access_rule_order_converges_with_the_fewest_moves() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+// ----- 10. fingerprint -------------------------------------------------------
+
 #[test]
-fn zz_probe() {
+fn the_fingerprint_covers_what_the_plan_addresses_and_nothing_else() {
     let api = okta();
-    create_policy(&api, json!({ "type": "OKTA_SIGN_ON", "name": "A" }));
-    create_policy(&api, json!({ "type": "OKTA_SIGN_ON", "name": "B" }));
-    create_policy(&api, json!({ "type": "OKTA_SIGN_ON", "name": "C" }));
-    let p = plan(&api, "signOnPolicies:\n  - name: B\n  - name: A\n  - name: C\n    description: x\n", false);
-    println!("{}\n{}", changes_of(&p), serde_json::to_string_pretty(&p.fingerprint).unwrap());
-    panic!();
+    for name in ["A", "B", "C", "Legacy"] {
+        create_policy(&api, json!({ "type": "OKTA_SIGN_ON", "name": name }));
+    }
+    let a = policy_id(&api, PolicyKind::SignOn, "A");
+    let c = policy_id(&api, PolicyKind::SignOn, "C");
+    let legacy = policy_id(&api, PolicyKind::SignOn, "Legacy");
+    let deny = json!({ "signon": { "access": "DENY" } });
+    let a1 = create_rule(
+        &api,
+        &a,
+        json!({ "type": "SIGN_ON", "name": "A1", "actions": deny }),
+    );
+    create_rule(
+        &api,
+        &a,
+        json!({ "type": "SIGN_ON", "name": "A2", "actions": deny }),
+    );
+    create_rule(
+        &api,
+        &c,
+        json!({ "type": "SIGN_ON", "name": "C1", "actions": deny }),
+    );
+    let manifest = r"
+signOnPolicies:
+  - name: B
+  - name: A
+    rules:
+      - { name: A2, actions: { signon: { access: DENY } } }
+      - { name: A1, actions: { signon: { access: DENY } } }
+  - name: C
+    description: Changed
+    rules:
+      - { name: C1, actions: { signon: { access: DENY } } }
+";
+    let first = plan(&api, manifest, false);
+    let addressed: Vec<String> = {
+        let mut addresses: Vec<String> = first.changes.iter().map(|c| c.address.clone()).collect();
+        addresses.sort();
+        addresses.dedup();
+        addresses
+    };
+    assert!(
+        addressed.contains(&r#"signOnPolicies["C"]"#.to_owned()),
+        "{addressed:?}"
+    );
+    assert_eq!(
+        first
+            .fingerprint
+            .objects
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>(),
+        addressed,
+        "{}",
+        changes_of(&first)
+    );
+    assert_eq!(
+        first
+            .fingerprint
+            .lists
+            .keys()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        vec!["signOnPolicies", r#"signOnPolicies["A"].rules"#]
+    );
+
+    // Elsewhere: another kind's policy, a rule the plan does not change, an
+    // unmanaged policy's description.
+    create_policy(&api, json!({ "type": "PASSWORD", "name": "Other kind" }));
+    let c1 = live_rule(&api, &c, "C1").id.expect("an ID");
+    edit_rule(&api, &c, &c1, |r| r["futureMember"] = json!(1));
+    edit_policy(&api, &legacy, |p| p["description"] = json!("edited"));
+    let second = plan(&api, manifest, false);
+    assert_eq!(actions(&second), actions(&first));
+    assert_eq!(second.fingerprint, first.fingerprint);
+
+    // An addressed object changes: only its digest moves.
+    edit_policy(&api, &c, |p| p["futureMember"] = json!(true));
+    let third = plan(&api, manifest, false);
+    let moved: Vec<&String> = third
+        .fingerprint
+        .objects
+        .iter()
+        .filter(|(address, digest)| first.fingerprint.objects.get(*address) != Some(digest))
+        .map(|(address, _)| address)
+        .collect();
+    assert_eq!(moved, vec![r#"signOnPolicies["C"]"#]);
+    assert_eq!(third.fingerprint.lists, first.fingerprint.lists);
+
+    // The order of a reordered list changes: the unmanaged policy moves up,
+    // or a rule of A is edited in place (its list order stays).
+    edit_rule(&api, &a, &a1, |r| r["futureMember"] = json!(2));
+    let fourth = plan(&api, manifest, false);
+    assert_eq!(fourth.fingerprint.lists, first.fingerprint.lists);
+    edit_policy(&api, &legacy, |p| p["priority"] = json!(1));
+    let fifth = plan(&api, manifest, false);
+    assert_ne!(
+        fifth.fingerprint.lists["signOnPolicies"],
+        first.fingerprint.lists["signOnPolicies"]
+    );
+    assert_eq!(
+        fifth.fingerprint.lists[r#"signOnPolicies["A"].rules"#],
+        first.fingerprint.lists[r#"signOnPolicies["A"].rules"#]
+    );
+}
+
+// ----- 9. convergence, for random orgs and manifests --------------------------
+
+/// What the manifest does with a live policy (or rule).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    Keep,
+    Rename,
+    Drop,
+}
+
+fn fate() -> impl Strategy<Value = Fate> {
+    prop_oneof![5 => Just(Fate::Keep), 2 => Just(Fate::Rename), 3 => Just(Fate::Drop)]
+}
+
+/// A live sign-on policy: the priority asked for when it was created, and
+/// its rules' requested priorities.
+#[derive(Debug, Clone)]
+struct LiveSpec {
+    requested: i64,
+    rules: Vec<i64>,
+}
+
+/// What the manifest says about one live policy: its fate, its sort key,
+/// each live rule's (kept, sort key), and whether a new rule is added.
+#[derive(Debug, Clone)]
+struct DesiredSpec {
+    fate: Fate,
+    key: u32,
+    rules: Vec<(bool, u32)>,
+    new_rule: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Scenario {
+    live: Vec<LiveSpec>,
+    desired: Vec<DesiredSpec>,
+    new_policies: Vec<u32>,
+    prune: bool,
+}
+
+fn scenario() -> impl Strategy<Value = Scenario> {
+    (1usize..=8)
+        .prop_flat_map(|policies| {
+            let live = prop::collection::vec(
+                (1i64..=8, prop::collection::vec(1i64..=3, 0..=2))
+                    .prop_map(|(requested, rules)| LiveSpec { requested, rules }),
+                policies,
+            );
+            let desired = prop::collection::vec(
+                (
+                    fate(),
+                    any::<u32>(),
+                    prop::collection::vec((prop::bool::weighted(0.7), any::<u32>()), 2),
+                    prop::bool::weighted(0.3),
+                )
+                    .prop_map(|(fate, key, rules, new_rule)| DesiredSpec {
+                        fate,
+                        key,
+                        rules,
+                        new_rule,
+                    }),
+                policies,
+            );
+            (
+                live,
+                desired,
+                prop::collection::vec(any::<u32>(), 0..=3),
+                any::<bool>(),
+            )
+        })
+        .prop_map(|(live, desired, new_policies, prune)| Scenario {
+            live,
+            desired,
+            new_policies,
+            prune,
+        })
+}
+
+/// One desired policy: its name, the live name it was renamed from, the
+/// live name it matches (if any), and its rules (name, live name).
+#[derive(Debug, Clone)]
+struct WantedPolicy {
+    name: String,
+    renamed_from: Option<String>,
+    live_name: Option<String>,
+    rules: Vec<String>,
+}
+
+/// The live order expected after apply: the desired order, each unmanaged
+/// object right after the managed one it followed in `live` (or first).
+/// `managed` maps a live name to its desired name.
+fn expected_order(
+    live: &[String],
+    desired: &[String],
+    managed: &BTreeMap<String, String>,
+) -> Vec<String> {
+    let mut anchored: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
+    let mut anchor: Option<String> = None;
+    for name in live {
+        match managed.get(name) {
+            Some(desired_name) => anchor = Some(desired_name.clone()),
+            None => anchored
+                .entry(anchor.clone())
+                .or_default()
+                .push(name.clone()),
+        }
+    }
+    let mut order = anchored.remove(&None).unwrap_or_default();
+    for name in desired {
+        order.push(name.clone());
+        order.extend(anchored.remove(&Some(name.clone())).unwrap_or_default());
+    }
+    order
+}
+
+fn run_scenario(scenario: &Scenario) -> Result<(), TestCaseError> {
+    let api = okta();
+    // The live org, created in random priority order.
+    let mut ids = BTreeMap::new();
+    for (index, spec) in scenario.live.iter().enumerate() {
+        let name = format!("P{index}");
+        let id = create_policy(
+            &api,
+            json!({ "type": "OKTA_SIGN_ON", "name": name, "priority": spec.requested }),
+        );
+        for (rule, requested) in spec.rules.iter().enumerate() {
+            create_rule(
+                &api,
+                &id,
+                json!({ "type": "SIGN_ON", "name": format!("P{index} r{rule}"), "priority": requested,
+                        "actions": { "signon": { "access": "DENY" } } }),
+            );
+        }
+        ids.insert(name, id);
+    }
+    let live_before: Vec<String> = live_names(&api, PolicyKind::SignOn)
+        .into_iter()
+        .filter(|n| n != "Default Policy")
+        .collect();
+    let rules_before: BTreeMap<String, Vec<String>> = ids
+        .iter()
+        .map(|(name, id)| {
+            let rules = rule_names(&api, id);
+            (name.clone(), rules)
+        })
+        .collect();
+
+    // The manifest.
+    let mut wanted: Vec<(u32, WantedPolicy)> = Vec::new();
+    for (index, spec) in scenario.desired.iter().enumerate() {
+        let live_name = format!("P{index}");
+        let (name, renamed_from) = match spec.fate {
+            Fate::Drop => continue,
+            Fate::Keep => (live_name.clone(), None),
+            Fate::Rename => (format!("Q{index}"), Some(live_name.clone())),
+        };
+        let mut rules: Vec<(u32, String)> = rules_before[&live_name]
+            .iter()
+            .zip(&spec.rules)
+            .filter(|(_, (kept, _))| *kept)
+            .map(|(rule, (_, key))| (*key, rule.clone()))
+            .collect();
+        rules.sort_by_key(|(key, _)| *key);
+        let mut rules: Vec<String> = rules.into_iter().map(|(_, r)| r).collect();
+        if spec.new_rule {
+            rules.push(format!("{name} new"));
+        }
+        wanted.push((
+            spec.key,
+            WantedPolicy {
+                name,
+                renamed_from,
+                live_name: Some(live_name),
+                rules,
+            },
+        ));
+    }
+    for (index, key) in scenario.new_policies.iter().enumerate() {
+        let name = format!("N{index}");
+        wanted.push((
+            *key,
+            WantedPolicy {
+                rules: vec![format!("{name} first")],
+                name,
+                renamed_from: None,
+                live_name: None,
+            },
+        ));
+    }
+    wanted.sort_by_key(|(key, _)| *key);
+    let wanted: Vec<WantedPolicy> = wanted.into_iter().map(|(_, w)| w).collect();
+    let mut manifest = if wanted.is_empty() {
+        "signOnPolicies: []\n".to_owned()
+    } else {
+        "signOnPolicies:\n".to_owned()
+    };
+    for policy in &wanted {
+        manifest.push_str(&format!("  - name: {}\n", policy.name));
+        if let Some(old) = &policy.renamed_from {
+            manifest.push_str(&format!("    renamedFrom: {old}\n"));
+        }
+        if !policy.rules.is_empty() {
+            manifest.push_str("    rules:\n");
+            for rule in &policy.rules {
+                manifest.push_str(&format!(
+                    "      - {{ name: {rule}, actions: {{ signon: {{ access: DENY }} }} }}\n"
+                ));
+            }
+        }
+    }
+
+    // Plan, apply, plan again.
+    let first = plan(&api, &manifest, scenario.prune);
+    apply_counting_writes(&api, &first);
+    let again = plan(&api, &manifest, scenario.prune);
+    prop_assert!(
+        again.changes.is_empty(),
+        "re-plan: {}\nmanifest:\n{manifest}",
+        changes_of(&again)
+    );
+
+    // Policies: the desired order, unmanaged ones kept in place (or pruned).
+    let desired_names: Vec<String> = wanted.iter().map(|w| w.name.clone()).collect();
+    let managed: BTreeMap<String, String> = wanted
+        .iter()
+        .filter_map(|w| Some((w.live_name.clone()?, w.name.clone())))
+        .collect();
+    let kept_live: Vec<String> = if scenario.prune {
+        live_before
+            .iter()
+            .filter(|n| managed.contains_key(*n))
+            .cloned()
+            .collect()
+    } else {
+        live_before.clone()
+    };
+    let mut expected = expected_order(&kept_live, &desired_names, &managed);
+    let mut moves = minimal_moves(
+        &kept_live
+            .iter()
+            .map(|n| managed.get(n).cloned().unwrap_or_else(|| n.clone()))
+            .collect::<Vec<_>>(),
+        &expected,
+    );
+    expected.push("Default Policy".to_owned());
+    prop_assert_eq!(live_names(&api, PolicyKind::SignOn), expected);
+    for w in &wanted {
+        if let Some(live_name) = &w.live_name {
+            prop_assert_eq!(
+                &policy_id(&api, PolicyKind::SignOn, &w.name),
+                &ids[live_name]
+            );
+        }
+    }
+
+    // Rules: the same, within each policy.
+    for w in &wanted {
+        let id = policy_id(&api, PolicyKind::SignOn, &w.name);
+        let before = w
+            .live_name
+            .as_ref()
+            .map(|n| rules_before[n].clone())
+            .unwrap_or_default();
+        let managed_rules: BTreeMap<String, String> = before
+            .iter()
+            .filter(|r| w.rules.contains(*r))
+            .map(|r| (r.clone(), r.clone()))
+            .collect();
+        let kept: Vec<String> = before
+            .iter()
+            .filter(|r| !scenario.prune || managed_rules.contains_key(*r))
+            .cloned()
+            .collect();
+        let expected = expected_order(&kept, &w.rules, &managed_rules);
+        moves += minimal_moves(&kept, &expected);
+        prop_assert_eq!(rule_names(&api, &id), expected, "rules of {}", w.name);
+    }
+    prop_assert_eq!(
+        priority_writes(&first),
+        moves,
+        "priority writes\n{}",
+        changes_of(&first)
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Random live sign-on policies (with rules) and random manifests
+    /// (subsets, permutations, new objects, renames, with and without
+    /// prune): apply converges, in the desired order, with the fewest moves.
+    #[test]
+    fn any_manifest_converges_in_one_apply(scenario in scenario()) {
+        run_scenario(&scenario)?;
+    }
+}
+
+/// A rule added to a live policy is created with the rule type of its
+/// kind, which for sign-on (`SIGN_ON`) and authorization server policies
+/// (`RESOURCE_ACCESS`) is not the policy type.
+#[test]
+fn a_rule_added_to_a_live_policy_has_its_kinds_rule_type() {
+    for (manifest, address) in [
+        (
+            r"
+signOnPolicies:
+  - name: Default Policy
+    default: true
+    rules:
+      - name: Block
+        actions: { signon: { access: DENY } }
+      - name: Default Rule
+        default: true
+",
+            r#"signOnPolicies["Default Policy"].rules["Block"]"#,
+        ),
+        (
+            r"
+authorizationServers:
+  - server: default
+    policies:
+      - name: Default Policy
+        conditions: { clients: { include: [ALL_CLIENTS] } }
+        rules:
+          - name: Service tokens
+            conditions:
+              people: { groups: { include: [EVERYONE] } }
+              grantTypes: { include: [client_credentials] }
+              scopes: { include: ['*'] }
+            actions: { token: { accessTokenLifetimeMinutes: 15 } }
+",
+            r#"authorizationServers["default"].policies["Default Policy"].rules["Service tokens"]"#,
+        ),
+    ] {
+        let api = okta();
+        let first = plan(&api, manifest, false);
+        let create = first
+            .changes
+            .iter()
+            .find(|c| c.address == address)
+            .unwrap_or_else(|| panic!("no change of {address}: {}", changes_of(&first)));
+        assert_eq!(create.action, Action::Create);
+        apply(&api, &first);
+        let again = plan(&api, manifest, false);
+        assert!(
+            again.changes.is_empty(),
+            "{address}: {}",
+            changes_of(&again)
+        );
+    }
 }
