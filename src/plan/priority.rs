@@ -26,12 +26,13 @@
 //! **Room in v2.** Okta only ever pushes members down (towards 98), so a
 //! member can stay only if everything after it in the target order fits below
 //! it: `priority + members after it ≤ 98`. Members without that room are
-//! moved. When every live priority plus the number of target members stays
-//! within 98, the plan is minimal; in a tighter list the planner tries a few
-//! write orders and, when none fits, writes one more member, so it may use
-//! more than kept − LIS writes, and, as a last resort, renumbers the list
-//! densely from 0. A v2 list holds at most [`V2_CAPACITY`] members besides
-//! the catch-all; more is a [`PriorityError::V2Full`].
+//! moved. When every live priority is at most 99 − (members in the target
+//! order), that costs nothing and the plan is minimal. In a tighter list the
+//! planner tries a few write orders and, when none fits, writes one more
+//! member and tries again, so it may use more than kept − LIS writes; at
+//! worst it writes every member, top to bottom at 0, 1, 2, …, which always
+//! fits. A v2 list holds at most [`V2_CAPACITY`] members besides the
+//! catch-all; more is a [`PriorityError::V2Full`].
 
 use std::collections::{HashMap, HashSet};
 
@@ -344,13 +345,12 @@ pub fn plan_priorities(list: &OrderedList) -> Result<PriorityPlan, PriorityError
         }
         match least_roomy_stayer(&target, &stays).and_then(|index| stays.get_mut(index)) {
             Some(stay) => *stay = false,
-            // Unreachable within V2_CAPACITY; reported as the list not fitting.
+            // Unreachable: with no member staying, the target order writes
+            // them at 0, 1, 2, … (v2) or 1, 2, 3, … (v1), which always fits.
             None => {
-                break renumber_densely(list.model, &after_deletes, &target).ok_or(
-                    PriorityError::V2Full {
-                        members: target.len(),
-                    },
-                )?;
+                return Err(PriorityError::V2Full {
+                    members: target.len(),
+                });
             }
         }
     };
@@ -565,9 +565,10 @@ impl Entry<'_> {
         }
     }
 
-    /// For v2: the lowest priority the target order lets this member reach
-    /// without being written (`priority + members after it`).
-    fn reach(&self, index: usize, len: usize) -> Option<i64> {
+    /// For v2: if this member (at `index` of a target order of `len`) stays
+    /// unwritten, the priority the last member needs at least: its live
+    /// priority plus the members after it. It may stay only if that is ≤ 98.
+    fn bottom_if_staying(&self, index: usize, len: usize) -> Option<i64> {
         let after = i64::try_from(len.saturating_sub(index + 1)).ok()?;
         self.live_priority
             .map(|priority| priority.saturating_add(after))
@@ -592,7 +593,7 @@ fn choose_stayers(model: PriorityModel, target: &[Entry]) -> Vec<bool> {
             let has_room = match model {
                 PriorityModel::V1 => true,
                 PriorityModel::V2 => {
-                    live_priority >= 0 && entry.reach(index, target.len())? <= V2_MAX
+                    live_priority >= 0 && entry.bottom_if_staying(index, target.len())? <= V2_MAX
                 }
             };
             let weight = match entry.role {
@@ -631,9 +632,11 @@ fn choose_stayers(model: PriorityModel, target: &[Entry]) -> Vec<bool> {
     }
 
     let mut stays = vec![false; target.len()];
-    let mut last = (0..chains.len())
-        .rev()
-        .max_by_key(|&candidate| chains[candidate].0);
+    let mut last = chains
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, chain)| chain.0)
+        .map(|(candidate, _)| candidate);
     while let Some(candidate) = last {
         if let Some(&(_, position, _)) = candidates.get(candidate)
             && let Some(stay) = stays.get_mut(position)
@@ -835,36 +838,10 @@ fn least_roomy_stayer(target: &[Entry], stays: &[bool]) -> Option<usize> {
         .max_by_key(|&index| {
             let entry = target.get(index);
             (
-                entry.and_then(|entry| entry.reach(index, target.len())),
+                entry.and_then(|entry| entry.bottom_if_staying(index, target.len())),
                 entry.is_some_and(|entry| entry.role == Role::Unmanaged),
             )
         })
-}
-
-/// The last resort: every member not already at its dense priority is
-/// written there, top to bottom (v2: 0, 1, 2, …). Always fits when the
-/// target has at most [`V2_CAPACITY`] members: before writing position i,
-/// exactly the first i members hold 0…i−1 and at most 98 − i others remain.
-fn renumber_densely(
-    model: PriorityModel,
-    start: &[Slot],
-    target: &[Entry],
-) -> Option<(Vec<PriorityWrite>, Vec<Slot>)> {
-    let mut list = okta::sorted(start);
-    let mut writes = Vec::new();
-    for (offset, entry) in target.iter().enumerate() {
-        let priority = model.first().checked_add(i64::try_from(offset).ok()?)?;
-        if list
-            .iter()
-            .any(|slot| slot.id == entry.name && slot.priority == priority)
-        {
-            continue;
-        }
-        let write = entry.write(priority);
-        list = apply_write(model, &list, &write, writes.len()).ok()?;
-        writes.push(write);
-    }
-    Some((writes, list))
 }
 
 #[cfg(test)]
@@ -1165,40 +1142,6 @@ mod tests {
         assert_eq!(plan.writes.len(), 98);
         let order: Vec<&str> = plan.members.iter().map(|m| m.member.name()).collect();
         assert_eq!(order, names);
-    }
-
-    #[test]
-    fn dense_renumbering_reaches_any_target_that_fits() {
-        let target: Vec<Entry> = ["c", "new", "a", "b"]
-            .iter()
-            .map(|name| Entry {
-                name,
-                role: if *name == "new" {
-                    Role::New
-                } else {
-                    Role::Managed
-                },
-                live_priority: None,
-            })
-            .collect();
-        let start: Vec<Slot> = [("a", 96), ("b", 97), ("c", 98), ("catch", 99)]
-            .iter()
-            .map(|(id, priority)| Slot {
-                id: (*id).to_owned(),
-                priority: *priority,
-                default: *id == "catch",
-            })
-            .collect();
-        let (writes, outcome) = renumber_densely(PriorityModel::V2, &start, &target).expect("fits");
-        assert_eq!(writes.len(), 4);
-        let order: Vec<(&str, i64)> = outcome
-            .iter()
-            .map(|s| (s.id.as_str(), s.priority))
-            .collect();
-        assert_eq!(
-            order,
-            [("c", 0), ("new", 1), ("a", 2), ("b", 3), ("catch", 99)]
-        );
     }
 
     #[test]
