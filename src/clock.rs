@@ -72,9 +72,20 @@ impl Clock for ManualClock {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Moves the time forward at once, then lets other tasks run.
+    /// Moves the time forward to `now + duration` at once (not past it:
+    /// tasks sleeping side by side until the same moment move it once),
+    /// then lets other tasks run.
     fn sleep(&self, duration: Duration) -> Sleep<'_> {
-        self.advance(duration);
+        let until = self.now() + duration;
+        {
+            let mut now = self
+                .now
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if *now < until {
+                *now = until;
+            }
+        }
         Box::pin(tokio::task::yield_now())
     }
 }
