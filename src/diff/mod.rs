@@ -102,6 +102,23 @@ struct Schemas<'s> {
     rule: ObjectSchema<'s>,
 }
 
+/// What [`Builder::update`] compares and writes.
+struct Update<'u, 's> {
+    address: &'u str,
+    target: &'u Target,
+    origin: &'u Origin,
+    schema: &'u ObjectSchema<'s>,
+    live: &'u Value,
+    live_name: &'u str,
+    /// The name after the change (Okta's own objects keep theirs).
+    name: &'u str,
+    /// The filled desired sections.
+    desired: Map<String, Value>,
+    differences: &'u [Difference],
+    /// Matched by `renamedFrom`.
+    renamed: bool,
+}
+
 /// One desired policy's place in the plan.
 #[derive(Default, Clone)]
 struct Placed {
@@ -362,44 +379,19 @@ impl<'a> Builder<'a> {
                 self.context.everyone.as_deref(),
             );
             let differences = compare::differences(&schemas.policy, &desired, &live_filled);
-            let renamed = name != live_name;
-            if !differences.is_empty() || renamed {
-                let mut fields = self.fields(&differences);
-                if renamed {
-                    fields.insert(
-                        0,
-                        FieldChange {
-                            path: "/name".to_owned(),
-                            before: Some(Value::String(live_name.clone())),
-                            after: Some(Value::String(name.clone())),
-                        },
-                    );
-                }
-                let mut desired_members = desired;
-                desired_members.insert("name".to_owned(), Value::String(name.clone()));
-                let live_value = serde_json::to_value(&live.policy).unwrap_or_default();
-                let body = put_body(&schemas.policy, &live_value, &desired_members, None);
-                let action = if differences.is_empty() {
-                    Action::Rename
-                } else {
-                    Action::Update
-                };
-                placed.update = Some(
-                    self.push(Change {
-                        address: address.to_owned(),
-                        action,
-                        target: target.clone(),
-                        source: self.source(&policy.object.origin),
-                        fields,
-                        body: Some(body),
-                        activate: None,
-                        priority: None,
-                        follow_up: false,
-                        reason: matches!(found, Match::Renamed(_))
-                            .then(|| format!("renamed from {live_name:?}")),
-                    }),
-                );
-            }
+            let live_value = serde_json::to_value(&live.policy).unwrap_or_default();
+            placed.update = self.update(Update {
+                address,
+                target: &target,
+                origin: &policy.object.origin,
+                schema: &schemas.policy,
+                live: &live_value,
+                live_name: &live_name,
+                name: &name,
+                desired,
+                differences: &differences,
+                renamed: matches!(found, Match::Renamed(_)),
+            });
             if !system {
                 self.status(
                     address,
@@ -412,6 +404,49 @@ impl<'a> Builder<'a> {
         }
         self.existing_rules(kind, scope, schemas, address, policy, live, &id, is_default);
         placed
+    }
+
+    /// An update (or rename) change when the object differs: the `PUT`
+    /// body is the live object with the managed members replaced.
+    fn update(&mut self, update: Update<'_, 'a>) -> Option<usize> {
+        let renamed = update.name != update.live_name;
+        if update.differences.is_empty() && !renamed {
+            return None;
+        }
+        let mut fields = self.fields(update.differences);
+        if renamed {
+            fields.insert(
+                0,
+                FieldChange {
+                    path: "/name".to_owned(),
+                    before: Some(Value::String(update.live_name.to_owned())),
+                    after: Some(Value::String(update.name.to_owned())),
+                },
+            );
+        }
+        let mut members = update.desired;
+        members.insert("name".to_owned(), Value::String(update.name.to_owned()));
+        let body = put_body(update.schema, update.live, &members, None);
+        Some(
+            self.push(Change {
+                address: update.address.to_owned(),
+                action: if update.differences.is_empty() {
+                    Action::Rename
+                } else {
+                    Action::Update
+                },
+                target: update.target.clone(),
+                source: self.source(update.origin),
+                fields,
+                body: Some(body),
+                activate: None,
+                priority: None,
+                follow_up: false,
+                reason: update
+                    .renamed
+                    .then(|| format!("renamed from {:?}", update.live_name)),
+            }),
+        )
     }
 
     fn status(
@@ -521,43 +556,21 @@ impl<'a> Builder<'a> {
                     let live_filled = compare::filled_rule(&okta_type, &live_sections, None, &[]);
                     let differences =
                         compare::differences(&schemas.rule, &desired_filled, &live_filled);
-                    let renamed = name != live_name;
-                    let mut update = None;
-                    if !differences.is_empty() || renamed {
-                        let mut fields = self.fields(&differences);
-                        if renamed {
-                            fields.insert(
-                                0,
-                                FieldChange {
-                                    path: "/name".to_owned(),
-                                    before: Some(Value::String(live_name.clone())),
-                                    after: Some(Value::String(name.clone())),
-                                },
-                            );
-                        }
-                        let mut members = desired_filled;
-                        members.insert("name".to_owned(), Value::String(name.clone()));
-                        let live_value = serde_json::to_value(live_rule).unwrap_or_default();
-                        let body = put_body(&schemas.rule, &live_value, &members, None);
-                        let change = self.push(Change {
-                            address: address.clone(),
-                            action: if differences.is_empty() {
-                                Action::Rename
-                            } else {
-                                Action::Update
-                            },
-                            target: target.clone(),
-                            source: self.source(&rule.origin),
-                            fields,
-                            body: Some(body),
-                            activate: None,
-                            priority: None,
-                            follow_up: false,
-                            reason: matches!(found, Match::Renamed(_))
-                                .then(|| format!("renamed from {live_name:?}")),
-                        });
+                    let live_value = serde_json::to_value(live_rule).unwrap_or_default();
+                    let update = self.update(Update {
+                        address: &address,
+                        target: &target,
+                        origin: &rule.origin,
+                        schema: &schemas.rule,
+                        live: &live_value,
+                        live_name: &live_name,
+                        name: &name,
+                        desired: desired_filled,
+                        differences: &differences,
+                        renamed: matches!(found, Match::Renamed(_)),
+                    });
+                    if let Some(change) = update {
                         updates.insert(rule_id.clone(), change);
-                        update = Some(change);
                     }
                     if !default_rule {
                         self.status(&address, &target, rule, live_rule.status.as_ref(), update);
