@@ -30,14 +30,20 @@ fn manifest(policies: usize, rules: usize) -> String {
     for p in 0..policies {
         let _ = writeln!(y, "  - name: Sign-on {p}\n    rules:");
         for r in 0..rules {
-            let _ = writeln!(y, "      - name: Rule {r}\n        actions: {{ signon: {{ access: ALLOW, requireFactor: true, factorPromptMode: ALWAYS, session: {{ maxSessionIdleMinutes: 60, maxSessionLifetimeMinutes: 480, usePersistentCookie: false }} }} }}");
+            let _ = writeln!(
+                y,
+                "      - name: Rule {r}\n        actions: {{ signon: {{ access: ALLOW, requireFactor: true, factorPromptMode: ALWAYS, session: {{ maxSessionIdleMinutes: 60, maxSessionLifetimeMinutes: 480, usePersistentCookie: false }} }} }}"
+            );
         }
     }
     y.push_str("  - name: Default Policy\n    default: true\npasswordPolicies:\n");
     for p in 0..policies {
         let _ = writeln!(y, "  - name: Password {p}\n    rules:");
         for r in 0..rules {
-            let _ = writeln!(y, "      - name: Rule {r}\n        actions: {{ passwordChange: {{ access: ALLOW }} }}");
+            let _ = writeln!(
+                y,
+                "      - name: Rule {r}\n        actions: {{ passwordChange: {{ access: ALLOW }} }}"
+            );
         }
     }
     y.push_str("  - name: Default Policy\n    default: true\n");
@@ -66,7 +72,10 @@ fn main() {
             per_minute: Some(PER_MINUTE),
         };
         config.rate_limits = RateLimits {
-            buckets: vec![bucket("policies", "/api/v1/policies"), bucket("default", "")],
+            buckets: vec![
+                bucket("policies", "/api/v1/policies"),
+                bucket("default", ""),
+            ],
             concurrency: None,
         };
         let server = serve(config).await.expect("serve");
@@ -81,7 +90,12 @@ fn main() {
         let admin = reqwest::Client::new();
         let stats_url = format!("{}/__emulator/stats", server.url());
         let auth = format!("SSWS {TOKEN}");
-        admin.delete(&stats_url).header("Authorization", &auth).send().await.expect("clear stats");
+        admin
+            .delete(&stats_url)
+            .header("Authorization", &auth)
+            .send()
+            .await
+            .expect("clear stats");
         let simulated_start = clock.now();
         let started = Instant::now();
         let report = apply_with(&api, &plan, &ApplyOptions::default(), &Silent)
@@ -108,17 +122,38 @@ fn main() {
         let budget = Duration::from_secs_f64(requests as f64 * 60.0 / f64::from(PER_MINUTE));
         // The first window's budget is available at once: a perfectly paced
         // run takes (calls ÷ rate) minus one window.
-        let ideal = budget.saturating_sub(Duration::from_secs(60)).max(Duration::from_secs(1));
-        println!("apply bench ({} mode)", if quick { "quick" } else { "full" });
+        let ideal = budget
+            .saturating_sub(Duration::from_secs(60))
+            .max(Duration::from_secs(1));
+        println!(
+            "apply bench ({} mode)",
+            if quick { "quick" } else { "full" }
+        );
         println!("| measure | value |");
         println!("|---|---|");
-        println!("| plan | {planned} changes ({} policies × {rules} rules, 2 kinds) |", 2 * policies);
-        println!("| API writes | {writes} ({:.2} per change) |", writes as f64 / planned as f64);
+        println!(
+            "| plan | {planned} changes ({} policies × {rules} rules, 2 kinds) |",
+            2 * policies
+        );
+        println!(
+            "| API writes | {writes} ({:.2} per change) |",
+            writes as f64 / planned as f64
+        );
         println!("| HTTP requests during apply | {requests} (429s: {throttled}) |");
         println!("| rate budget | {PER_MINUTE}/min per bucket |");
-        println!("| simulated apply time | {:.1} s |", simulated.as_secs_f64());
-        println!("| calls ÷ rate budget | {:.1} s (ideal, first window free: {:.1} s) |", budget.as_secs_f64(), ideal.as_secs_f64());
-        println!("| simulated time ÷ (calls ÷ rate budget) | {:.2} |", simulated.as_secs_f64() / budget.as_secs_f64());
+        println!(
+            "| simulated apply time | {:.1} s |",
+            simulated.as_secs_f64()
+        );
+        println!(
+            "| calls ÷ rate budget | {:.1} s (ideal, first window free: {:.1} s) |",
+            budget.as_secs_f64(),
+            ideal.as_secs_f64()
+        );
+        println!(
+            "| simulated time ÷ (calls ÷ rate budget) | {:.2} |",
+            simulated.as_secs_f64() / budget.as_secs_f64()
+        );
         println!("| real wall time | {:.0} ms |", wall.as_secs_f64() * 1000.0);
         println!("| peak memory | {:.0} MB |", support::peak_mb());
         server.shutdown().await;
