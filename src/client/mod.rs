@@ -5,6 +5,7 @@
 
 mod api;
 mod error;
+pub mod faulty;
 pub mod http;
 pub mod local;
 mod metered;
@@ -12,6 +13,7 @@ pub mod wire;
 
 pub use api::{Api, Lookup, Organization, Scope};
 pub use error::{ApiError, ApiResult, TransportKind};
+pub use faulty::{FaultCounts, FaultPlan, Faulty};
 pub use http::{
     ApiToken, HttpClient, HttpClientError, HttpConfig, OrgUrl, OrgUrlError, RetryPolicy,
 };

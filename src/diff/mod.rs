@@ -128,6 +128,8 @@ struct Placed {
     create: Option<usize>,
     /// Its update change, when it has one.
     update: Option<usize>,
+    /// The activation of a new policy: apps move to it only once it is active.
+    activation: Option<usize>,
 }
 
 impl<'a> Builder<'a> {
@@ -315,10 +317,12 @@ impl<'a> Builder<'a> {
                 &deletions,
                 &|i| placed[i].clone(),
                 &names,
-                &live_bare
-                    .iter()
-                    .filter_map(|p| Some((p.id.clone()?, serde_json::to_value(p).ok()?)))
-                    .collect(),
+                &|id| {
+                    live_bare
+                        .iter()
+                        .find(|p| p.id.as_deref() == Some(id))
+                        .and_then(|p| serde_json::to_value(p).ok())
+                },
                 &|id| Target::Policy {
                     kind,
                     scope: scope.clone(),
@@ -696,6 +700,7 @@ impl<'a> Builder<'a> {
             .filter_map(|r| Some((r.id.clone()?, r.name.clone()?)))
             .collect();
         let placed_of = |i: usize| Placed {
+            activation: None,
             live_id: None,
             create: create_of.get(&i.to_string()).copied(),
             update: matches[i]
@@ -703,11 +708,12 @@ impl<'a> Builder<'a> {
                 .and_then(|li| live.rules[li].id.as_ref())
                 .and_then(|id| updates.get(id).copied()),
         };
-        let live_values: HashMap<String, Value> = live
-            .rules
-            .iter()
-            .filter_map(|r| Some((r.id.clone()?, serde_json::to_value(r).ok()?)))
-            .collect();
+        let live_value = |id: &str| {
+            live.rules
+                .iter()
+                .find(|r| r.id.as_deref() == Some(id))
+                .and_then(|r| serde_json::to_value(r).ok())
+        };
         let rule_address = format!("{policy_address}.rules");
         self.order(
             model,
@@ -717,7 +723,7 @@ impl<'a> Builder<'a> {
             &deletions,
             &placed_of,
             &names,
-            &live_values,
+            &live_value,
             &|id| Target::Rule {
                 kind,
                 scope: scope.clone(),
@@ -870,6 +876,7 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        let mut activation = None;
         if policy.object.active {
             let activate = self.push(Change {
                 address: address.to_owned(),
@@ -892,11 +899,13 @@ impl<'a> Builder<'a> {
             for change in rule_changes {
                 self.edge(change, activate);
             }
+            activation = Some(activate);
         }
         Placed {
             live_id: None,
             create: Some(create),
             update: None,
+            activation,
         }
     }
 
@@ -1095,6 +1104,9 @@ impl<'a> Builder<'a> {
                 if let Some(create) = placed.create {
                     self.edge(create, change);
                 }
+                if let Some(activation) = placed.activation {
+                    self.edge(activation, change);
+                }
                 if let Some((_, delete)) =
                     deletes.iter().find(|(id, _)| Some(id.as_str()) == current)
                 {
@@ -1125,7 +1137,7 @@ impl<'a> Builder<'a> {
         deletions: &[(String, usize)],
         placed_of: &dyn Fn(usize) -> Placed,
         names: &HashMap<String, String>,
-        live_values: &HashMap<String, Value>,
+        live_value: &dyn Fn(&str) -> Option<Value>,
         target_of: &dyn Fn(&str) -> Target,
         schema: Option<ObjectSchema<'a>>,
     ) {
@@ -1177,10 +1189,10 @@ impl<'a> Builder<'a> {
                         }
                         None => {
                             let name = names.get(id).cloned().unwrap_or_else(|| id.clone());
-                            let body = match (schema, live_values.get(id)) {
+                            let body = match (schema, live_value(id)) {
                                 (Some(schema), Some(live)) => {
                                     let members = live.as_object().cloned().unwrap_or_default();
-                                    Some(put_body(&schema, live, &members, Some(*priority)))
+                                    Some(put_body(&schema, &live, &members, Some(*priority)))
                                 }
                                 _ => None,
                             };

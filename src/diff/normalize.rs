@@ -51,7 +51,7 @@ fn fill_member(body: &mut Map<String, Value>, key: &str, default: &Value) {
 /// The canonical form of a (filled) body: projected to the modelled
 /// fields, then [`canonical`].
 pub fn canonical_body(schema: &ObjectSchema<'_>, body: &Map<String, Value>) -> Value {
-    canonical(&schema.project(&Value::Object(body.clone())))
+    canonical(&schema.project_members(body))
 }
 
 /// Drops `null`s and empty lists and objects, sorts lists of scalars (Okta

@@ -51,6 +51,22 @@ impl<'s> ObjectSchema<'s> {
         project(self.root, self.node, value)
     }
 
+    /// [`project`](Self::project) of an object given as its members.
+    pub fn project_members(&self, members: &Map<String, Value>) -> Value {
+        let Some(properties) = self.node.get("properties").and_then(Value::as_object) else {
+            return Value::Object(members.clone());
+        };
+        Value::Object(
+            members
+                .iter()
+                .filter_map(|(key, member)| {
+                    let schema = properties.get(key)?;
+                    Some((key.clone(), project(self.root, schema, member)))
+                })
+                .collect(),
+        )
+    }
+
     /// `live` with the members the schema models taken from `desired`
     /// (absent in `desired`: removed) and the others kept.
     pub fn merge(&self, live: &Value, desired: &Value) -> Value {

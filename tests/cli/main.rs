@@ -3,6 +3,8 @@
 
 mod util;
 
+mod apply_cli;
+mod apply_engine;
 mod bad_input;
 mod commands;
 mod emulator_conformance;
