@@ -78,6 +78,9 @@ impl Report {
 
 /// Hears about each change as it starts and ends (progress bar, CI log).
 pub trait Observer: Send + Sync {
+    /// The policy ID a change works on, known once it starts (it may have
+    /// been created earlier in the run).
+    fn policy_of(&self, _index: usize, _policy: Option<&str>) {}
     fn started(&self, _index: usize, _change: &Change) {}
     fn finished(
         &self,
@@ -164,6 +167,7 @@ pub async fn apply_with(
                 }
             };
             busy.insert(graph.lists[next].clone());
+            observer.policy_of(next, policy.as_deref());
             observer.started(next, change);
             in_flight.push(async move {
                 let started = Instant::now();

@@ -291,6 +291,8 @@ pub fn summary(plan: &Plan, report: &Report) -> String {
 struct Progress {
     bar: Option<indicatif::ProgressBar>,
     log: Option<Mutex<std::fs::File>>,
+    /// The policy ID each started change works on, for the write log.
+    policies: Mutex<std::collections::HashMap<usize, String>>,
 }
 
 impl Progress {
@@ -300,7 +302,11 @@ impl Progress {
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });
-        Progress { bar, log }
+        Progress {
+            bar,
+            log,
+            policies: Mutex::new(std::collections::HashMap::new()),
+        }
     }
 
     fn finish(&self) {
@@ -311,13 +317,19 @@ impl Progress {
 }
 
 impl Observer for Progress {
+    fn policy_of(&self, index: usize, policy: Option<&str>) {
+        if let (Some(policy), Ok(mut policies)) = (policy, self.policies.lock()) {
+            policies.insert(index, policy.to_owned());
+        }
+    }
+
     fn started(&self, _index: usize, change: &Change) {
         if let Some(bar) = &self.bar {
             bar.set_message(format!("{} {}", change.action.verb(), change.address));
         }
     }
 
-    fn finished(&self, _index: usize, change: &Change, outcome: &Outcome, elapsed: Duration) {
+    fn finished(&self, index: usize, change: &Change, outcome: &Outcome, elapsed: Duration) {
         let status = match outcome {
             Outcome::Done => "done",
             Outcome::Failed { .. } => "failed",
@@ -334,7 +346,12 @@ impl Observer for Progress {
             ),
         }
         if let Some(log) = &self.log {
-            let (method, path) = request_of(change);
+            let policy = self
+                .policies
+                .lock()
+                .ok()
+                .and_then(|policies| policies.get(&index).cloned());
+            let (method, path) = request_of(change, policy.as_deref());
             let line = serde_json::json!({
                 "change": change.address,
                 "action": change.action.verb(),
@@ -354,12 +371,20 @@ impl Observer for Progress {
     }
 }
 
-/// The API request a change makes, for the write log.
-fn request_of(change: &Change) -> (&'static str, String) {
+/// The API request a change makes, for the write log. `policy` is the
+/// policy ID the change worked on (known once it ran, even when the policy
+/// was created earlier in the run).
+fn request_of(change: &Change, policy: Option<&str>) -> (&'static str, String) {
     use crate::plan::Action;
     let id = |id: &Option<String>| id.clone().unwrap_or_else(|| "{new}".to_owned());
+    let known = |id: &Option<String>| {
+        id.clone()
+            .or_else(|| policy.map(str::to_owned))
+            .unwrap_or_else(|| "{new}".to_owned())
+    };
     match &change.target {
         Target::Policy { scope, id: pid, .. } => {
+            let pid = &Some(known(pid));
             let base = scope.policies_path();
             match change.action {
                 Action::Create => ("POST", base),
@@ -375,7 +400,7 @@ fn request_of(change: &Change) -> (&'static str, String) {
             id: rid,
             ..
         } => {
-            let base = format!("{}/{}/rules", scope.policies_path(), id(policy_id));
+            let base = format!("{}/{}/rules", scope.policies_path(), known(policy_id));
             match change.action {
                 Action::Create => ("POST", base),
                 Action::Delete => ("DELETE", format!("{base}/{}", id(rid))),
@@ -388,7 +413,7 @@ fn request_of(change: &Change) -> (&'static str, String) {
             app_id, policy_id, ..
         } => (
             "PUT",
-            format!("/api/v1/apps/{app_id}/policies/{}", id(policy_id)),
+            format!("/api/v1/apps/{app_id}/policies/{}", known(policy_id)),
         ),
     }
 }
