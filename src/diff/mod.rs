@@ -433,22 +433,21 @@ impl<'a> Builder<'a> {
         let body = put_body(update.schema, update.live, &members, None);
         Some(
             self.push(Change {
-                address: update.address.to_owned(),
-                action: if update.differences.is_empty() {
-                    Action::Rename
-                } else {
-                    Action::Update
-                },
-                target: update.target.clone(),
                 source: self.source(update.origin),
                 fields,
                 body: Some(body),
-                activate: None,
-                priority: None,
-                follow_up: false,
                 reason: update
                     .renamed
                     .then(|| format!("renamed from {:?}", update.live_name)),
+                ..Change::new(
+                    update.address.to_owned(),
+                    if update.differences.is_empty() {
+                        Action::Rename
+                    } else {
+                        Action::Update
+                    },
+                    update.target.clone(),
+                )
             }),
         )
     }
@@ -466,13 +465,6 @@ impl<'a> Builder<'a> {
             return None;
         }
         let change = self.push(Change {
-            address: address.to_owned(),
-            action: if object.active {
-                Action::Activate
-            } else {
-                Action::Deactivate
-            },
-            target: target.clone(),
             source: self.source(&object.origin),
             fields: vec![FieldChange {
                 path: "/status".to_owned(),
@@ -481,11 +473,15 @@ impl<'a> Builder<'a> {
                     if object.active { "ACTIVE" } else { "INACTIVE" }.to_owned(),
                 )),
             }],
-            body: None,
-            activate: None,
-            priority: None,
-            follow_up: false,
-            reason: None,
+            ..Change::new(
+                address.to_owned(),
+                if object.active {
+                    Action::Activate
+                } else {
+                    Action::Deactivate
+                },
+                target.clone(),
+            )
         });
         if let Some(after) = after {
             self.edge(after, change);
@@ -586,17 +582,6 @@ impl<'a> Builder<'a> {
                     let filled = compare::filled_rule(&okta_type, &sections, None, &[]);
                     let fields = self.fields(&compare::all_fields(&schemas.rule, &filled));
                     let change = self.push(Change {
-                        address: address.clone(),
-                        action: Action::Create,
-                        target: Target::Rule {
-                            kind,
-                            scope: scope.clone(),
-                            policy_id: Some(policy_id.to_owned()),
-                            policy_name: policy_name.clone(),
-                            policy_change: None,
-                            id: None,
-                            name: rule.name.clone(),
-                        },
                         source: self.source(&rule.origin),
                         fields,
                         body: Some(compare::create_body(
@@ -606,9 +591,19 @@ impl<'a> Builder<'a> {
                             None,
                         )),
                         activate: Some(rule.active),
-                        priority: None,
-                        follow_up: false,
-                        reason: None,
+                        ..Change::new(
+                            address.clone(),
+                            Action::Create,
+                            Target::Rule {
+                                kind,
+                                scope: scope.clone(),
+                                policy_id: Some(policy_id.to_owned()),
+                                policy_name: policy_name.clone(),
+                                policy_change: None,
+                                id: None,
+                                name: rule.name.clone(),
+                            },
+                        )
                     });
                     self.fingerprint_object(&address, None::<&PolicyRule>);
                     creates.push((index.to_string(), change));
@@ -631,10 +626,10 @@ impl<'a> Builder<'a> {
             );
             if self.context.prune {
                 self.fingerprint_object(&address, Some(live_rule));
-                let change = self.push(Change {
+                let change = self.push(Change::new(
                     address,
-                    action: Action::Delete,
-                    target: Target::Rule {
+                    Action::Delete,
+                    Target::Rule {
                         kind,
                         scope: scope.clone(),
                         policy_id: Some(policy_id.to_owned()),
@@ -643,14 +638,7 @@ impl<'a> Builder<'a> {
                         id: Some(id.clone()),
                         name: live_rule.name.clone().unwrap_or_default(),
                     },
-                    source: None,
-                    fields: Vec::new(),
-                    body: None,
-                    activate: None,
-                    priority: None,
-                    follow_up: false,
-                    reason: None,
-                });
+                ));
                 deletions.push((id, change));
             } else {
                 self.out.unmanaged.push(Unmanaged {
@@ -754,15 +742,13 @@ impl<'a> Builder<'a> {
         );
         let fields = self.fields(&compare::all_fields(&schemas.policy, &filled));
         self.fingerprint_object(address, None::<&Policy>);
+        let target = Target::Policy {
+            kind,
+            scope: scope.clone(),
+            id: None,
+            name: policy.object.name.clone(),
+        };
         let create = self.push(Change {
-            address: address.to_owned(),
-            action: Action::Create,
-            target: Target::Policy {
-                kind,
-                scope: scope.clone(),
-                id: None,
-                name: policy.object.name.clone(),
-            },
             source: self.source(&policy.object.origin),
             fields,
             body: Some(compare::create_body(
@@ -773,9 +759,7 @@ impl<'a> Builder<'a> {
             )),
             // Created inactive: it takes effect only once its rules exist.
             activate: Some(false),
-            priority: None,
-            follow_up: false,
-            reason: None,
+            ..Change::new(address, Action::Create, target)
         });
         let rule_type = crate::emulator::kinds::rule_type(&okta_type);
         let mut rule_changes = Vec::new();
@@ -800,22 +784,14 @@ impl<'a> Builder<'a> {
                     map.remove("name");
                 }
                 self.push(Change {
-                    address: rule_address,
-                    action: Action::Update,
-                    target,
                     source: self.source(&rule.origin),
                     fields,
                     body: Some(body),
-                    activate: None,
-                    priority: None,
-                    follow_up: false,
                     reason: Some("the catch-all rule Okta creates with the policy".to_owned()),
+                    ..Change::new(rule_address, Action::Update, target)
                 })
             } else {
                 let change = self.push(Change {
-                    address: rule_address,
-                    action: Action::Create,
-                    target,
                     source: self.source(&rule.origin),
                     fields,
                     body: Some(compare::create_body(
@@ -825,9 +801,7 @@ impl<'a> Builder<'a> {
                         None,
                     )),
                     activate: Some(rule.active),
-                    priority: None,
-                    follow_up: false,
-                    reason: None,
+                    ..Change::new(rule_address, Action::Create, target)
                 });
                 creates.push((
                     Member::New {
@@ -879,21 +853,18 @@ impl<'a> Builder<'a> {
         let mut activation = None;
         if policy.object.active {
             let activate = self.push(Change {
-                address: address.to_owned(),
-                action: Action::Activate,
-                target: Target::Policy {
-                    kind,
-                    scope: scope.clone(),
-                    id: None,
-                    name: policy.object.name.clone(),
-                },
-                source: None,
-                fields: Vec::new(),
-                body: None,
-                activate: None,
-                priority: None,
                 follow_up: true,
                 reason: Some("activated once its rules exist".to_owned()),
+                ..Change::new(
+                    address.to_owned(),
+                    Action::Activate,
+                    Target::Policy {
+                        kind,
+                        scope: scope.clone(),
+                        id: None,
+                        name: policy.object.name.clone(),
+                    },
+                )
             });
             self.edge(create, activate);
             for change in rule_changes {
@@ -918,23 +889,16 @@ impl<'a> Builder<'a> {
         id: &str,
     ) -> usize {
         self.fingerprint_object(address, Some(live));
-        self.push(Change {
-            address: address.to_owned(),
-            action: Action::Delete,
-            target: Target::Policy {
+        self.push(Change::new(
+            address.to_owned(),
+            Action::Delete,
+            Target::Policy {
                 kind,
                 scope: scope.clone(),
                 id: Some(id.to_owned()),
                 name: live.name.clone().unwrap_or_default(),
             },
-            source: None,
-            fields: Vec::new(),
-            body: None,
-            activate: None,
-            priority: None,
-            follow_up: false,
-            reason: None,
-        })
+        ))
     }
 
     /// Apps of a policy about to be deleted move first: to the policy the
@@ -981,27 +945,23 @@ impl<'a> Builder<'a> {
         }
         for (app_id, label, default_policy) in moves {
             let change = self.push(Change {
-                address: format!(
-                    "{}[{:?}].apps[{label:?}]",
-                    kind.manifest_key(),
-                    "Default Policy"
-                ),
-                action: Action::MapApp,
-                target: Target::AppMapping {
-                    kind,
-                    app_id,
-                    app_label: label,
-                    policy_id: Some(default_policy),
-                    policy_name: "Default Policy".to_owned(),
-                    policy_change: None,
-                },
-                source: None,
-                fields: Vec::new(),
-                body: None,
-                activate: None,
-                priority: None,
-                follow_up: false,
                 reason: Some("its policy is deleted; Okta has no unmapping".to_owned()),
+                ..Change::new(
+                    format!(
+                        "{}[{:?}].apps[{label:?}]",
+                        kind.manifest_key(),
+                        "Default Policy"
+                    ),
+                    Action::MapApp,
+                    Target::AppMapping {
+                        kind,
+                        app_id,
+                        app_label: label,
+                        policy_id: Some(default_policy),
+                        policy_name: "Default Policy".to_owned(),
+                        policy_change: None,
+                    },
+                )
             });
             self.edge(change, delete);
         }
@@ -1071,22 +1031,7 @@ impl<'a> Builder<'a> {
                     .and_then(|a| a.label.clone())
                     .unwrap_or_else(|| app.reference.as_str().to_owned());
                 let change = self.push(Change {
-                    address: format!("{list_address}[{:?}].apps[{label:?}]", policy.object.name),
-                    action: Action::MapApp,
-                    target: Target::AppMapping {
-                        kind,
-                        app_id: app_id.clone(),
-                        app_label: label,
-                        policy_id: placed.live_id.clone(),
-                        policy_name: policy.object.name.clone(),
-                        policy_change: placed.create,
-                    },
                     source: self.source(&app.origin),
-                    fields: Vec::new(),
-                    body: None,
-                    activate: None,
-                    priority: None,
-                    follow_up: false,
                     reason: current.map(|c| {
                         let from = self
                             .live
@@ -1100,6 +1045,18 @@ impl<'a> Builder<'a> {
                             .unwrap_or_else(|| c.to_owned());
                         format!("moves from {from:?}")
                     }),
+                    ..Change::new(
+                        format!("{list_address}[{:?}].apps[{label:?}]", policy.object.name),
+                        Action::MapApp,
+                        Target::AppMapping {
+                            kind,
+                            app_id: app_id.clone(),
+                            app_label: label,
+                            policy_id: placed.live_id.clone(),
+                            policy_name: policy.object.name.clone(),
+                            policy_change: placed.create,
+                        },
+                    )
                 });
                 if let Some(create) = placed.create {
                     self.edge(create, change);
@@ -1198,18 +1155,12 @@ impl<'a> Builder<'a> {
                             };
                             let unmanaged = matches!(write, PriorityWrite::MoveUnmanaged { .. });
                             Some(self.push(Change {
-                                address: format!("{list_address}[{name:?}]"),
-                                action: Action::Reorder,
-                                target: target_of(id),
-                                source: None,
-                                fields: Vec::new(),
                                 body,
-                                activate: None,
                                 priority: Some(PriorityChange { from, to: *priority }),
-                                follow_up: false,
                                 reason: unmanaged.then(|| {
                                     "unmanaged; moved to keep its place after the managed object it follows".to_owned()
                                 }),
+                                ..Change::new(format!("{list_address}[{name:?}]"), Action::Reorder, target_of(id))
                             }))
                         }
                     }

@@ -193,6 +193,24 @@ pub struct Change {
     pub reason: Option<String>,
 }
 
+impl Change {
+    /// A change with nothing but its address, action and target.
+    pub fn new(address: impl Into<String>, action: Action, target: Target) -> Self {
+        Change {
+            address: address.into(),
+            action,
+            target,
+            source: None,
+            fields: Vec::new(),
+            body: None,
+            activate: None,
+            priority: None,
+            follow_up: false,
+            reason: None,
+        }
+    }
+}
+
 /// A live object no manifest mentions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
