@@ -1,0 +1,185 @@
+//! App mappings of access and profile enrollment policies: apps move to the
+//! policy the manifests list them under, and off a policy before it is
+//! deleted (to the kind's default policy; Okta has no unmapping).
+
+use std::collections::BTreeSet;
+
+use super::{Builder, Placed};
+use crate::client::Scope;
+use crate::desired::DesiredList;
+use crate::manifest::kind::PolicyKind;
+use crate::plan::{Action, Change, Target};
+
+impl<'a> Builder<'a> {
+    /// Apps of a policy about to be deleted move first: to the policy the
+    /// manifests map them to, or else to the kind's default policy.
+    pub(super) fn remap_before_delete(
+        &mut self,
+        kind: PolicyKind,
+        list: &DesiredList,
+        placed: &[Placed],
+        deleted: &str,
+        delete: usize,
+        default_policy: Option<String>,
+    ) {
+        if !kind.has_app_mappings() {
+            return;
+        }
+        let Some(apps) = &self.live.apps else { return };
+        let wanted: BTreeSet<&str> = list
+            .policies
+            .iter()
+            .flat_map(|p| p.apps.iter().flatten())
+            .filter_map(|a| a.id.as_deref())
+            .collect();
+        let mut moves = Vec::new();
+        for app in apps {
+            let current = match kind {
+                PolicyKind::Access => app.access_policy_id(),
+                _ => app.profile_enrollment_policy_id(),
+            };
+            let (Some(current), Some(app_id)) = (current, app.id.as_deref()) else {
+                continue;
+            };
+            if current != deleted || wanted.contains(app_id) {
+                continue;
+            }
+            let Some(default_policy) = default_policy.clone() else {
+                continue;
+            };
+            moves.push((
+                app_id.to_owned(),
+                app.label.clone().unwrap_or_default(),
+                default_policy,
+            ));
+        }
+        for (app_id, label, default_policy) in moves {
+            let change = self.push(Change {
+                reason: Some("its policy is deleted; Okta has no unmapping".to_owned()),
+                ..Change::new(
+                    format!(
+                        "{}[{:?}].apps[{label:?}]",
+                        kind.manifest_key(),
+                        "Default Policy"
+                    ),
+                    Action::MapApp,
+                    Target::AppMapping {
+                        kind,
+                        app_id,
+                        app_label: label,
+                        policy_id: Some(default_policy),
+                        policy_name: "Default Policy".to_owned(),
+                        policy_change: None,
+                    },
+                )
+            });
+            self.edge(change, delete);
+        }
+        // Apps the manifests move elsewhere go before the delete too.
+        let _ = placed;
+        let mapped: Vec<usize> = self
+            .out
+            .changes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.action == Action::MapApp)
+            .filter(|(_, c)| match &c.target {
+                Target::AppMapping { app_id, .. } => apps.iter().any(|a| {
+                    a.id.as_deref() == Some(app_id)
+                        && match kind {
+                            PolicyKind::Access => a.access_policy_id(),
+                            _ => a.profile_enrollment_policy_id(),
+                        } == Some(deleted)
+                }),
+                _ => false,
+            })
+            .map(|(i, _)| i)
+            .collect();
+        for change in mapped {
+            self.edge(change, delete);
+        }
+    }
+
+    pub(super) fn app_mappings(
+        &mut self,
+        kind: PolicyKind,
+        list: &DesiredList,
+        placed: &[Placed],
+        list_address: &str,
+    ) {
+        if !kind.has_app_mappings() {
+            return;
+        }
+        let apps = self.live.apps.clone().unwrap_or_default();
+        let mut deletes: Vec<(String, usize)> = Vec::new();
+        for (index, change) in self.out.changes.iter().enumerate() {
+            if let (
+                Action::Delete,
+                Target::Policy {
+                    kind: k,
+                    id: Some(id),
+                    ..
+                },
+            ) = (change.action, &change.target)
+                && *k == kind
+            {
+                deletes.push((id.clone(), index));
+            }
+        }
+        for (policy, placed) in list.policies.iter().zip(placed) {
+            for app in policy.apps.iter().flatten() {
+                let Some(app_id) = &app.id else { continue };
+                let live_app = apps.iter().find(|a| a.id.as_deref() == Some(app_id));
+                let current = live_app.and_then(|a| match kind {
+                    PolicyKind::Access => a.access_policy_id(),
+                    _ => a.profile_enrollment_policy_id(),
+                });
+                if placed.live_id.is_some() && current == placed.live_id.as_deref() {
+                    continue;
+                }
+                let label = live_app
+                    .and_then(|a| a.label.clone())
+                    .unwrap_or_else(|| app.reference.as_str().to_owned());
+                let change = self.push(Change {
+                    source: self.source(&app.origin),
+                    reason: current.map(|c| {
+                        let from = self
+                            .live
+                            .list(kind, &Scope::Org)
+                            .and_then(|l| {
+                                l.policies
+                                    .iter()
+                                    .find(|p| p.policy.id.as_deref() == Some(c))
+                            })
+                            .and_then(|p| p.policy.name.clone())
+                            .unwrap_or_else(|| c.to_owned());
+                        format!("moves from {from:?}")
+                    }),
+                    ..Change::new(
+                        format!("{list_address}[{:?}].apps[{label:?}]", policy.object.name),
+                        Action::MapApp,
+                        Target::AppMapping {
+                            kind,
+                            app_id: app_id.clone(),
+                            app_label: label,
+                            policy_id: placed.live_id.clone(),
+                            policy_name: policy.object.name.clone(),
+                            policy_change: placed.create,
+                        },
+                    )
+                });
+                if let Some(create) = placed.create {
+                    self.edge(create, change);
+                }
+                if let Some(activation) = placed.activation {
+                    self.edge(activation, change);
+                }
+                if let Some((_, delete)) =
+                    deletes.iter().find(|(id, _)| Some(id.as_str()) == current)
+                {
+                    self.edge(change, *delete);
+                }
+            }
+        }
+    }
+}
