@@ -375,6 +375,34 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// OKP307 when a profile enrollment rule would change from `ALLOW` (what
+/// Okta creates, `live`: `None` for a new policy) to `DENY`, which Okta
+/// refuses once the policy exists.
+fn profile_enrollment_deny(
+    kind: PolicyKind,
+    live: Option<&Map<String, Value>>,
+    desired: &Map<String, Value>,
+    origin: &Origin,
+) -> Option<Finding> {
+    const ACCESS: &str = "/actions/profileEnrollment/access";
+    let access = |body: &Map<String, Value>| {
+        Value::Object(body.clone())
+            .pointer(ACCESS)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let was_allow = live.is_none_or(|live| access(live).as_deref() != Some("DENY"));
+    (kind == PolicyKind::ProfileEnrollment && was_allow && access(desired).as_deref() == Some("DENY"))
+        .then(|| {
+            Finding::new(
+                Code::ProfileEnrollmentDeny,
+                origin.at(ACCESS),
+                "Okta cannot change a profile enrollment rule's access to DENY after the policy is created",
+            )
+            .hint("to stop self-registration, keep `access: ALLOW` and set `unknownUserAction: DENY`")
+        })
+}
+
 /// Okta's own policies, never deleted: `system: true` ones, and the access
 /// policies Okta creates for its own apps (which it marks `system: false`).
 fn okta_owned(kind: PolicyKind, policy: &Policy) -> bool {

@@ -226,6 +226,12 @@ impl<'a> Builder<'a> {
                 id: None,
                 name: rule.name.clone(),
             };
+            if rule.default
+                && let Some(finding) =
+                    super::profile_enrollment_deny(kind, None, &filled, &rule.origin)
+            {
+                self.findings.push(finding);
+            }
             let change = if rule.default {
                 // Okta creates the catch-all rule with the policy; it is updated in place.
                 let mut body = compare::create_body(rule_type.as_str(), &rule.name, &filled, None);

@@ -81,6 +81,15 @@ impl<'a> Builder<'a> {
                     let desired_filled =
                         compare::filled_rule(&okta_type, &rule.body, Some(&live_sections), keep);
                     let live_filled = compare::filled_rule(&okta_type, &live_sections, None, &[]);
+                    if let Some(finding) = super::profile_enrollment_deny(
+                        kind,
+                        Some(&live_filled),
+                        &desired_filled,
+                        &rule.origin,
+                    ) {
+                        self.findings.push(finding);
+                        continue;
+                    }
                     let differences =
                         compare::differences(&schemas.rule, &desired_filled, &live_filled);
                     let live_value = serde_json::to_value(live_rule).unwrap_or_default();

@@ -971,6 +971,25 @@ impl Org {
         }
         self.check_references("conditions", body.conditions.as_ref())?;
         self.check_references("actions", body.actions.as_ref())?;
+        if policy.kind == PolicyType::ProfileEnrollment {
+            let access = |rule: &PolicyRule| {
+                rule.actions
+                    .as_ref()
+                    .and_then(|a| a.pointer("/profileEnrollment/access"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            };
+            // Seed 004: the action "can't be modified to set the access
+            // property to DENY after the policy is created".
+            if access(&body).as_deref() == Some("DENY")
+                && access(&current).as_deref() != Some("DENY")
+            {
+                return Err(self.invalid(
+                    "actions",
+                    "actions.profileEnrollment.access: The access cannot be set to DENY after the policy is created",
+                ));
+            }
+        }
         let mut rule = body;
         rule.id = current.id.clone();
         rule.name = Some(name);

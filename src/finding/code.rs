@@ -184,6 +184,8 @@ codes! {
         "A policy or rule written with `default: true` has no live counterpart: Okta's default policy of the kind, or the policy's default (catch-all) rule.";
     NotCreatable = "OKP306", Error, "object Okta does not let you create",
         "The kind has exactly one policy (IdP discovery, entity risk, post-auth session) and the manifest names one the org does not have.";
+    ProfileEnrollmentDeny = "OKP307", Error, "profile enrollment access cannot become DENY",
+        "Okta cannot set a profile enrollment rule's `access` to `DENY` once the policy exists (its rule is created with `ALLOW`); to stop self-registration keep `access: ALLOW` and set `unknownUserAction: DENY`.";
 }
 
 impl Code {

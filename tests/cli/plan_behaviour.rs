@@ -1502,6 +1502,52 @@ entityRiskPolicies:
     assert!(shown[0].ends_with("(write `id:<okta id>`)"), "{shown:#?}");
 }
 
+/// Seed 004: a profile enrollment action "can't be modified to set the
+/// access property to DENY after the policy is created" — the plan says so
+/// instead of sending a change Okta refuses, for a live policy and a new one.
+#[test]
+fn profile_enrollment_access_cannot_become_deny() {
+    let api = okta();
+    let yaml = |name: &str| {
+        format!(
+            r"
+profileEnrollmentPolicies:
+  - name: {name}
+    rules:
+      - name: Catch-all Rule
+        default: true
+        actions:
+          profileEnrollment: {{ access: DENY }}
+"
+        )
+    };
+    let (findings, shown) = plan_findings(&api, &yaml("Partners"));
+    assert_eq!(findings.len(), 1, "{shown:#?}");
+    assert_eq!(findings[0].code, Code::ProfileEnrollmentDeny);
+    assert!(shown[0].starts_with("OKP307@"), "{shown:#?}");
+    assert!(shown[0].contains("unknownUserAction: DENY"), "{shown:#?}");
+
+    let (findings, shown) = plan_findings(&api, &yaml("Default Policy\n    default: true"));
+    assert_eq!(findings.len(), 1, "{shown:#?}");
+    assert_eq!(findings[0].code, Code::ProfileEnrollmentDeny);
+
+    // The emulator refuses the write too, as Okta does.
+    let policy = policy_id(&api, PolicyKind::ProfileEnrollment, "Default Policy");
+    let rule = live_rules(&api, &policy)
+        .into_iter()
+        .find(|r| r.system == Some(true))
+        .expect("the catch-all rule");
+    let mut denied = rule.clone();
+    if let Some(actions) = denied.actions.as_mut() {
+        actions["profileEnrollment"]["access"] = Value::from("DENY");
+    }
+    let refused = with_org(&api, |org| {
+        org.replace_rule(&policy, rule.id.as_deref().unwrap_or_default(), denied)
+    });
+    let error = refused.expect_err("Okta refuses DENY on an existing policy");
+    assert_eq!(error.error_code.as_deref(), Some("E0000001"));
+}
+
 // ----- 7. Classic Engine -----------------------------------------------------
 
 #[test]
