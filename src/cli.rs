@@ -74,6 +74,15 @@ pub enum Command {
     Schema,
     /// Print the list of finding codes (Markdown).
     Codes,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(
+        after_help = "Examples:\n  oktapol completions bash > ~/.local/share/bash-completion/completions/oktapol\n  oktapol completions zsh > \"${fpath[1]}/_oktapol\"\n  oktapol completions fish > ~/.config/fish/completions/oktapol.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Run the local Okta-compatible policy API server.
     #[command(
         after_help = "Prints `oktapol emulator listening on URL` and serves until SIGINT or SIGTERM.\n\nExamples:\n  oktapol emulator --port 8080 --token dev\n  oktapol emulator --state org.json --engine classic\n  oktapol emulator --rate-limit 20 --faults 500=0.1,latency=200ms --seed-rng 7"
@@ -247,6 +256,17 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         }
         Command::Codes => {
             print(&crate::finding::codes_markdown())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(
+                *shell,
+                &mut <Args as clap::CommandFactory>::command(),
+                "oktapol",
+                &mut script,
+            );
+            print(&String::from_utf8_lossy(&script))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Plan(plan) => crate::commands::plan::run(plan, &config, &print),

@@ -156,3 +156,30 @@ fn a_directory_without_manifests_is_an_error() {
         "hidden directories are skipped, so nothing is found: {stdout}"
     );
 }
+
+#[test]
+fn completions_cover_every_command_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let output = oktapol()
+            .args(["completions", shell])
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8_lossy(&output.stdout);
+        for word in [
+            "validate",
+            "plan",
+            "apply",
+            "emulator",
+            "auto-approve",
+            "detailed-exitcode",
+        ] {
+            assert!(script.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    let unknown = oktapol()
+        .args(["completions", "tcsh"])
+        .output()
+        .expect("runs");
+    assert_eq!(unknown.status.code(), Some(1));
+}
