@@ -6,6 +6,7 @@
 
 mod explain;
 pub mod project;
+pub mod reference;
 mod walk;
 
 use std::sync::OnceLock;

@@ -18,6 +18,7 @@ mod plan_cli;
 mod plan_examples;
 mod plan_render;
 mod priority_plan;
+mod reference_drift;
 mod render;
 mod rules;
 mod schema_drift;
