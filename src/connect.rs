@@ -26,7 +26,7 @@ pub const ORG_URL_VAR: &str = "OKTA_ORG_URL";
 pub const TOKEN_VAR: &str = "OKTA_API_TOKEN";
 
 /// What the command line and the environment say about the org.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct OrgSettings {
     /// `--org`, else `OKTA_ORG_URL`.
     pub org: Option<String>,
@@ -40,6 +40,20 @@ pub struct OrgSettings {
     pub local_file: PathBuf,
     /// Requests in flight at once.
     pub parallelism: usize,
+}
+
+/// The token never appears in debug output.
+impl std::fmt::Debug for OrgSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OrgSettings")
+            .field("org", &self.org)
+            .field("token", &self.token.as_ref().map(|_| "[redacted]"))
+            .field("ci", &self.ci)
+            .field("local_seed", &self.local_seed)
+            .field("local_file", &self.local_file)
+            .field("parallelism", &self.parallelism)
+            .finish()
+    }
 }
 
 impl OrgSettings {
@@ -197,4 +211,21 @@ pub fn local_notice(connection: &Connection, file: &Path) -> Option<String> {
             file.display()
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_the_token() {
+        let settings = OrgSettings {
+            org: Some("https://acme.okta.com".to_owned()),
+            token: Some("SECRET-TOKEN-123".to_owned()),
+            ..OrgSettings::default()
+        };
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("SECRET-TOKEN-123"), "{shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
+    }
 }
