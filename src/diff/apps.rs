@@ -6,18 +6,27 @@ use std::collections::BTreeSet;
 
 use super::{Builder, Placed};
 use crate::client::Scope;
+use crate::client::wire::Application;
 use crate::desired::DesiredList;
 use crate::manifest::kind::PolicyKind;
 use crate::plan::{Action, Change, Target};
 
+/// The policy of `kind` an app is mapped to.
+fn mapped_policy(app: &Application, kind: PolicyKind) -> Option<&str> {
+    match kind {
+        PolicyKind::Access => app.access_policy_id(),
+        _ => app.profile_enrollment_policy_id(),
+    }
+}
+
 impl<'a> Builder<'a> {
-    /// Apps of a policy about to be deleted move first: to the policy the
-    /// manifests map them to, or else to the kind's default policy.
+    /// Apps of a policy about to be deleted, and not listed under another
+    /// policy (those move in [`Self::app_mappings`], before the delete), move
+    /// to the kind's default policy first.
     pub(super) fn remap_before_delete(
         &mut self,
         kind: PolicyKind,
         list: &DesiredList,
-        placed: &[Placed],
         deleted: &str,
         delete: usize,
         default_policy: Option<String>,
@@ -26,6 +35,9 @@ impl<'a> Builder<'a> {
             return;
         }
         let Some(apps) = &self.live.apps else { return };
+        let Some(default_policy) = default_policy else {
+            return;
+        };
         let wanted: BTreeSet<&str> = list
             .policies
             .iter()
@@ -34,26 +46,15 @@ impl<'a> Builder<'a> {
             .collect();
         let mut moves = Vec::new();
         for app in apps {
-            let current = match kind {
-                PolicyKind::Access => app.access_policy_id(),
-                _ => app.profile_enrollment_policy_id(),
-            };
-            let (Some(current), Some(app_id)) = (current, app.id.as_deref()) else {
+            let Some(app_id) = app.id.as_deref() else {
                 continue;
             };
-            if current != deleted || wanted.contains(app_id) {
+            if mapped_policy(app, kind) != Some(deleted) || wanted.contains(app_id) {
                 continue;
             }
-            let Some(default_policy) = default_policy.clone() else {
-                continue;
-            };
-            moves.push((
-                app_id.to_owned(),
-                app.label.clone().unwrap_or_default(),
-                default_policy,
-            ));
+            moves.push((app_id.to_owned(), app.label.clone().unwrap_or_default()));
         }
-        for (app_id, label, default_policy) in moves {
+        for (app_id, label) in moves {
             let change = self.push(Change {
                 reason: Some("its policy is deleted; Okta has no unmapping".to_owned()),
                 ..Change::new(
@@ -67,35 +68,12 @@ impl<'a> Builder<'a> {
                         kind,
                         app_id,
                         app_label: label,
-                        policy_id: Some(default_policy),
+                        policy_id: Some(default_policy.clone()),
                         policy_name: "Default Policy".to_owned(),
                         policy_change: None,
                     },
                 )
             });
-            self.edge(change, delete);
-        }
-        // Apps the manifests move elsewhere go before the delete too.
-        let _ = placed;
-        let mapped: Vec<usize> = self
-            .out
-            .changes
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.action == Action::MapApp)
-            .filter(|(_, c)| match &c.target {
-                Target::AppMapping { app_id, .. } => apps.iter().any(|a| {
-                    a.id.as_deref() == Some(app_id)
-                        && match kind {
-                            PolicyKind::Access => a.access_policy_id(),
-                            _ => a.profile_enrollment_policy_id(),
-                        } == Some(deleted)
-                }),
-                _ => false,
-            })
-            .map(|(i, _)| i)
-            .collect();
-        for change in mapped {
             self.edge(change, delete);
         }
     }
@@ -110,7 +88,8 @@ impl<'a> Builder<'a> {
         if !kind.has_app_mappings() {
             return;
         }
-        let apps = self.live.apps.clone().unwrap_or_default();
+        let live = self.live;
+        let apps = live.apps.as_deref().unwrap_or_default();
         let mut deletes: Vec<(String, usize)> = Vec::new();
         for (index, change) in self.out.changes.iter().enumerate() {
             if let (
@@ -130,10 +109,7 @@ impl<'a> Builder<'a> {
             for app in policy.apps.iter().flatten() {
                 let Some(app_id) = &app.id else { continue };
                 let live_app = apps.iter().find(|a| a.id.as_deref() == Some(app_id));
-                let current = live_app.and_then(|a| match kind {
-                    PolicyKind::Access => a.access_policy_id(),
-                    _ => a.profile_enrollment_policy_id(),
-                });
+                let current = live_app.and_then(|a| mapped_policy(a, kind));
                 if placed.live_id.is_some() && current == placed.live_id.as_deref() {
                     continue;
                 }
@@ -143,8 +119,7 @@ impl<'a> Builder<'a> {
                 let change = self.push(Change {
                     source: self.source(&app.origin),
                     reason: current.map(|c| {
-                        let from = self
-                            .live
+                        let from = live
                             .list(kind, &Scope::Org)
                             .and_then(|l| {
                                 l.policies

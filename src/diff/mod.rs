@@ -261,7 +261,6 @@ impl<'a> Builder<'a> {
                 self.remap_before_delete(
                     kind,
                     list,
-                    &placed,
                     &id,
                     delete,
                     default_live.and_then(|d| live_policies[d].policy.id.clone()),
