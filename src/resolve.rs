@@ -144,7 +144,7 @@ pub fn resolve(desired: &mut Desired, directory: &DirectoryIndex) -> Vec<Finding
 
 /// The Everyone group's ID, when groups were read.
 pub fn everyone(directory: &DirectoryIndex) -> Option<String> {
-    match directory.lookup(Collection::Groups, EVERYONE).as_slice() {
+    match directory.lookup(Collection::Groups, EVERYONE) {
         [one] => Some(one.id.clone()),
         _ => None,
     }
@@ -232,7 +232,7 @@ fn lookup(
         return Err(Problem::NeedsId(collection));
     }
     let found = directory.lookup(collection, name);
-    match found.as_slice() {
+    match found {
         [one] => Ok(one.id.clone()),
         [] => {
             let names: BTreeSet<&str> = directory

@@ -9,13 +9,14 @@ use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::client::Scope;
-use crate::plan::{Action, Plan, Target};
+use crate::manifest::PolicyKind;
+use crate::plan::{Plan, Target};
 
 /// Which ordered list a change writes to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListKey {
     /// The policies of one kind (in one scope).
-    Policies(Scope, String),
+    Policies(Scope, PolicyKind),
     /// The rules of one policy: by ID, or by the change creating it.
     Rules(Scope, String),
     /// App mappings: one app at a time.
@@ -72,8 +73,7 @@ impl ApplyGraph {
         let lists = plan
             .changes
             .iter()
-            .enumerate()
-            .map(|(index, change)| list_key(index, change.action, &change.target))
+            .map(|change| list_key(&change.target))
             .collect();
         Ok(ApplyGraph {
             graph,
@@ -99,10 +99,9 @@ impl ApplyGraph {
     }
 }
 
-fn list_key(index: usize, action: Action, target: &Target) -> ListKey {
-    let _ = (index, action);
+fn list_key(target: &Target) -> ListKey {
     match target {
-        Target::Policy { kind, scope, .. } => ListKey::Policies(scope.clone(), format!("{kind:?}")),
+        Target::Policy { kind, scope, .. } => ListKey::Policies(scope.clone(), *kind),
         Target::Rule {
             scope,
             policy_id,

@@ -375,45 +375,50 @@ impl Observer for Progress {
 /// policy ID the change worked on (known once it ran, even when the policy
 /// was created earlier in the run).
 fn request_of(change: &Change, policy: Option<&str>) -> (&'static str, String) {
-    use crate::plan::Action;
-    let id = |id: &Option<String>| id.clone().unwrap_or_else(|| "{new}".to_owned());
-    let known = |id: &Option<String>| {
+    const NEW: &str = "{new}";
+    let or_new = |id: &Option<String>| id.clone().unwrap_or_else(|| NEW.to_owned());
+    let policy_id = |id: &Option<String>| {
         id.clone()
             .or_else(|| policy.map(str::to_owned))
-            .unwrap_or_else(|| "{new}".to_owned())
+            .unwrap_or_else(|| NEW.to_owned())
     };
     match &change.target {
-        Target::Policy { scope, id: pid, .. } => {
-            let pid = &Some(known(pid));
-            let base = scope.policies_path();
-            match change.action {
-                Action::Create => ("POST", base),
-                Action::Delete => ("DELETE", format!("{base}/{}", id(pid))),
-                Action::Activate => ("POST", format!("{base}/{}/lifecycle/activate", id(pid))),
-                Action::Deactivate => ("POST", format!("{base}/{}/lifecycle/deactivate", id(pid))),
-                _ => ("PUT", format!("{base}/{}", id(pid))),
-            }
+        Target::Policy { scope, id, .. } => {
+            object_request(change.action, scope.policies_path(), policy_id(id))
         }
         Target::Rule {
             scope,
-            policy_id,
-            id: rid,
+            policy_id: parent,
+            id,
             ..
-        } => {
-            let base = format!("{}/{}/rules", scope.policies_path(), known(policy_id));
-            match change.action {
-                Action::Create => ("POST", base),
-                Action::Delete => ("DELETE", format!("{base}/{}", id(rid))),
-                Action::Activate => ("POST", format!("{base}/{}/lifecycle/activate", id(rid))),
-                Action::Deactivate => ("POST", format!("{base}/{}/lifecycle/deactivate", id(rid))),
-                _ => ("PUT", format!("{base}/{}", id(rid))),
-            }
-        }
+        } => object_request(
+            change.action,
+            format!("{}/{}/rules", scope.policies_path(), policy_id(parent)),
+            or_new(id),
+        ),
         Target::AppMapping {
-            app_id, policy_id, ..
+            app_id,
+            policy_id: mapped,
+            ..
         } => (
             "PUT",
-            format!("/api/v1/apps/{app_id}/policies/{}", known(policy_id)),
+            format!("/api/v1/apps/{app_id}/policies/{}", policy_id(mapped)),
         ),
+    }
+}
+
+/// The request an action makes on object `id` of a collection.
+fn object_request(
+    action: crate::plan::Action,
+    collection: String,
+    id: String,
+) -> (&'static str, String) {
+    use crate::plan::Action;
+    match action {
+        Action::Create => ("POST", collection),
+        Action::Delete => ("DELETE", format!("{collection}/{id}")),
+        Action::Activate => ("POST", format!("{collection}/{id}/lifecycle/activate")),
+        Action::Deactivate => ("POST", format!("{collection}/{id}/lifecycle/deactivate")),
+        _ => ("PUT", format!("{collection}/{id}")),
     }
 }

@@ -60,6 +60,19 @@ impl LiveObject for PolicyRule {
     }
 }
 
+/// A reference to a live object (lists of borrowed policies).
+impl<L: LiveObject> LiveObject for &L {
+    fn name(&self) -> Option<&str> {
+        (**self).name()
+    }
+    fn system(&self) -> bool {
+        (**self).system()
+    }
+    fn priority(&self) -> Option<i64> {
+        (**self).priority()
+    }
+}
+
 /// Which live object is Okta's default among `live` (the default policy of
 /// a kind, or a policy's default rule).
 pub fn default_index<L: LiveObject>(kind: PolicyKind, live: &[L], rules: bool) -> Option<usize> {

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 use serde_json::{Map, Value};
 
 use self::compare::Difference;
-use self::matching::{LiveObject, default_index, match_objects};
+use self::matching::{default_index, match_objects};
 use crate::client::Scope;
 use crate::client::wire::Policy;
 use crate::desired::{Desired, DesiredList, DesiredObject, Origin};
@@ -481,16 +481,4 @@ fn sort_changes(out: &mut Diff) -> Result<(), String> {
     }
     out.edges.sort_unstable();
     Ok(())
-}
-
-impl LiveObject for &Policy {
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    fn system(&self) -> bool {
-        self.system == Some(true)
-    }
-    fn priority(&self) -> Option<i64> {
-        self.priority.as_ref().copied()
-    }
 }

@@ -54,7 +54,6 @@ impl<'a> Builder<'a> {
             live.iter().map(|m| (m.id.as_str(), m.priority)).collect();
         let index_of = |member: &Member| members.iter().find(|(m, _)| m == member).map(|(_, i)| *i);
         let mut chain: Vec<usize> = Vec::new();
-        let mut reordered = false;
         for write in &plan.writes {
             let change = match write {
                 PriorityWrite::Delete { id } => {
@@ -70,7 +69,6 @@ impl<'a> Builder<'a> {
                 }
                 PriorityWrite::Move { id, priority }
                 | PriorityWrite::MoveUnmanaged { id, priority } => {
-                    reordered = true;
                     let from = live_priority.get(id.as_str()).copied();
                     let update = index_of(&Member::Existing { id: id.clone() })
                         .and_then(|i| placed_of(i).update);
@@ -108,23 +106,14 @@ impl<'a> Builder<'a> {
                 chain.push(change);
             }
         }
-        if reordered
-            || plan.writes.iter().any(|w| {
-                matches!(
-                    w,
-                    PriorityWrite::Delete { .. } | PriorityWrite::Create { .. }
-                )
-            })
-        {
-            let order: Vec<&str> = {
-                let mut sorted: Vec<&LiveMember> = live.iter().collect();
-                sorted.sort_by_key(|m| (m.default, m.priority));
-                sorted.iter().map(|m| m.id.as_str()).collect()
-            };
+        // Every write (delete, create, move) changes the list's order.
+        if !plan.writes.is_empty() {
+            let digest =
+                fingerprint::list(live.iter().map(|m| (m.id.as_str(), m.priority, m.default)));
             self.out
                 .fingerprint
                 .lists
-                .insert(list_address.to_owned(), fingerprint::order(&order));
+                .insert(list_address.to_owned(), digest);
         }
         for member in &plan.members {
             if member.managed || member.default {

@@ -24,10 +24,11 @@ pub struct Entry {
 /// Names → IDs per collection, for the collections that were read.
 #[derive(Debug, Clone, Default)]
 pub struct DirectoryIndex {
+    /// Each collection's objects by their primary name.
     entries: BTreeMap<Collection, Vec<Entry>>,
-    /// Extra names (a user type's display name, an OAuth client's ID).
-    aliases: BTreeMap<Collection, Vec<Entry>>,
-    by_name: HashMap<(Collection, String), Vec<usize>>,
+    /// The objects each name or alias (a user type's display name, an OAuth
+    /// client's ID) designates, by ID, without repeats.
+    by_name: HashMap<(Collection, String), Vec<Entry>>,
     names_by_id: HashMap<String, String>,
 }
 
@@ -42,23 +43,11 @@ impl DirectoryIndex {
         self.entries.get(&collection).map_or(&[], Vec::as_slice)
     }
 
-    /// The objects a name (or alias) designates.
-    pub fn lookup(&self, collection: Collection, name: &str) -> Vec<&Entry> {
-        let Some(indexes) = self.by_name.get(&(collection, name.to_owned())) else {
-            return Vec::new();
-        };
-        let all: Vec<&Entry> = self
-            .entries(collection)
-            .iter()
-            .chain(self.aliases.get(&collection).into_iter().flatten())
-            .collect();
-        let mut found: Vec<&Entry> = indexes
-            .iter()
-            .filter_map(|&i| all.get(i).copied())
-            .collect();
-        found.sort_by(|a, b| a.id.cmp(&b.id));
-        found.dedup_by(|a, b| a.id == b.id);
-        found
+    /// The objects a name (or alias) designates, by ID.
+    pub fn lookup(&self, collection: Collection, name: &str) -> &[Entry] {
+        self.by_name
+            .get(&(collection, name.to_owned()))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The name of an object by ID, when it was read.
@@ -66,24 +55,23 @@ impl DirectoryIndex {
         self.names_by_id.get(id).map(String::as_str)
     }
 
-    /// Adds a collection's objects.
+    /// Adds a collection's objects (each collection once).
     pub fn add(&mut self, collection: Collection, entries: Vec<Entry>, aliases: Vec<Entry>) {
-        let base =
-            self.entries(collection).len() + self.aliases.get(&collection).map_or(0, Vec::len);
-        debug_assert_eq!(base, 0, "each collection is added once");
         for entry in &entries {
             self.names_by_id
                 .entry(entry.id.clone())
                 .or_insert_with(|| entry.name.clone());
         }
-        for (index, entry) in entries.iter().chain(aliases.iter()).enumerate() {
-            self.by_name
+        for entry in entries.iter().chain(&aliases) {
+            let found = self
+                .by_name
                 .entry((collection, entry.name.clone()))
-                .or_default()
-                .push(index);
+                .or_default();
+            if let Err(at) = found.binary_search_by(|e| e.id.cmp(&entry.id)) {
+                found.insert(at, entry.clone());
+            }
         }
         self.entries.entry(collection).or_default().extend(entries);
-        self.aliases.entry(collection).or_default().extend(aliases);
     }
 
     pub fn add_groups(&mut self, groups: &[Group]) {
@@ -111,45 +99,36 @@ impl DirectoryIndex {
         self.add(Collection::Zones, entries, Vec::new());
     }
 
-    /// Apps by label, and OAuth clients by label or client ID.
+    /// Apps by label, and OAuth clients by label or client ID (an OIDC
+    /// app's client ID, else its app ID).
     pub fn add_apps(&mut self, apps: &[Application]) {
         let entries: Vec<Entry> = apps
             .iter()
             .filter_map(|a| entry(&a.id, a.label.as_ref()))
             .collect();
-        let client_ids: Vec<Entry> = apps
-            .iter()
-            .filter_map(|a| {
-                let id = a.id.clone()?;
-                let client_id = a
-                    .other
-                    .get("credentials")
-                    .and_then(|c| c.get("oauthClient"))
-                    .and_then(|c| c.get("client_id"))
-                    .and_then(Value::as_str)
-                    .unwrap_or(&id)
-                    .to_owned();
-                Some(Entry {
+        let mut clients = Vec::new();
+        let mut client_ids = Vec::new();
+        for app in apps {
+            let client_id = app
+                .other
+                .get("credentials")
+                .and_then(|c| c.get("oauthClient"))
+                .and_then(|c| c.get("client_id"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .or_else(|| app.id.clone());
+            let Some(client_id) = client_id else { continue };
+            if let Some(label) = &app.label {
+                clients.push(Entry {
                     id: client_id.clone(),
-                    name: client_id,
-                })
-            })
-            .collect();
-        let clients: Vec<Entry> = apps
-            .iter()
-            .filter_map(|a| {
-                let label = a.label.clone()?;
-                let id = a
-                    .other
-                    .get("credentials")
-                    .and_then(|c| c.get("oauthClient"))
-                    .and_then(|c| c.get("client_id"))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-                    .or_else(|| a.id.clone())?;
-                Some(Entry { id, name: label })
-            })
-            .collect();
+                    name: label.clone(),
+                });
+            }
+            client_ids.push(Entry {
+                id: client_id.clone(),
+                name: client_id,
+            });
+        }
         self.add(Collection::Apps, entries, Vec::new());
         self.add(Collection::Clients, clients, client_ids);
     }

@@ -26,11 +26,6 @@ pub fn object(live: &impl Serialize) -> String {
     sha256(&serde_json::to_vec(live).unwrap_or_default())
 }
 
-/// The digest of a list's order (IDs in priority order).
-pub fn order(ids: &[&str]) -> String {
-    sha256(ids.join(",").as_bytes())
-}
-
 /// What changed since the plan was made, one sentence each; empty when the
 /// plan still applies.
 pub fn stale(plan: &Plan, live: &LiveOrg) -> Vec<String> {
@@ -129,8 +124,8 @@ fn current(action: Action, target: &Target, live: &LiveOrg) -> Option<String> {
 fn list_order(target: &Target, live: &LiveOrg) -> Option<String> {
     match target {
         Target::Policy { kind, scope, .. } => {
-            let list = live.list(*kind, scope)?;
-            Some(sorted_ids(list.policies.iter().map(|p| {
+            let policies = live.list(*kind, scope)?;
+            Some(list(policies.policies.iter().map(|p| {
                 (
                     p.policy.id.as_deref().unwrap_or_default(),
                     p.policy.priority.as_ref().copied().unwrap_or(0),
@@ -149,7 +144,7 @@ fn list_order(target: &Target, live: &LiveOrg) -> Option<String> {
                 .policies
                 .iter()
                 .find(|p| p.policy.id.as_deref() == Some(policy_id))?;
-            Some(sorted_ids(policy.rules.iter().map(|r| {
+            Some(list(policy.rules.iter().map(|r| {
                 (
                     r.id.as_deref().unwrap_or_default(),
                     r.priority.as_ref().copied().unwrap_or(0),
@@ -161,10 +156,13 @@ fn list_order(target: &Target, live: &LiveOrg) -> Option<String> {
     }
 }
 
-fn sorted_ids<'a>(members: impl Iterator<Item = (&'a str, i64, bool)>) -> String {
+/// The digest of a list's order: its members' IDs in priority order, the
+/// default (or catch-all) last. Members are (ID, priority, default).
+pub fn list<'a>(members: impl Iterator<Item = (&'a str, i64, bool)>) -> String {
     let mut members: Vec<(&str, i64, bool)> = members.collect();
     members.sort_by_key(|(_, priority, default)| (*default, *priority));
-    order(&members.iter().map(|(id, _, _)| *id).collect::<Vec<_>>())
+    let ids: Vec<&str> = members.iter().map(|(id, _, _)| *id).collect();
+    sha256(ids.join(",").as_bytes())
 }
 
 /// The scopes a plan's changes live in (to re-read them).
