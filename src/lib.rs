@@ -13,6 +13,7 @@ pub mod desired;
 pub mod diff;
 pub mod emulator;
 pub mod error;
+pub mod evaluate;
 pub mod finding;
 pub mod live;
 pub mod manifest;
