@@ -7,7 +7,8 @@
 //! ratio; a model of the Terraform provider's refresh cost on the same org
 //! (1 GET per policy and 2 for an access policy, per rule 2 GETs for
 //! sign-on and MFA rules and 1 otherwise); plan wall time in-process and
-//! over loopback HTTP; peak memory. `cargo bench --bench plan`
+//! over loopback HTTP; the time `plan --impact` adds on an edit of every
+//! sign-on and access rule; peak memory. `cargo bench --bench plan`
 //! (`-- --quick` for a smoke run).
 
 mod support;
@@ -235,6 +236,7 @@ fn plan_once(
             Options {
                 prune: false,
                 parallelism: 4,
+                impact: None,
             },
             &|_| None,
         ))
@@ -326,6 +328,7 @@ fn main() {
             Options {
                 prune: false,
                 parallelism: 4,
+                impact: None,
             },
             &|_| None,
         )
@@ -336,6 +339,39 @@ fn main() {
         server.shutdown().await;
         elapsed
     });
+
+    // `plan --impact` on an edit that touches every sign-on and access
+    // rule: the matrix (groups, their pairs, zones, apps, devices) is
+    // capped at the default limit.
+    let edited_path = dir.path().join("edited.yaml");
+    std::fs::write(
+        &edited_path,
+        manifest(&shape)
+            .replace("requireFactor: true", "requireFactor: false")
+            .replace("reauthenticateIn: PT2H", "reauthenticateIn: PT1H"),
+    )
+    .expect("write edited manifest");
+    let edited = oktapol::validate::validate_path(&edited_path);
+    let plan_edited = |impact: Option<usize>| {
+        let started = Instant::now();
+        let plan = runtime
+            .block_on(make_plan(
+                &api,
+                &edited.set,
+                Options {
+                    prune: false,
+                    parallelism: 4,
+                    impact,
+                },
+                &|_| None,
+            ))
+            .unwrap_or_else(|error| panic!("plan failed: {error:?}"));
+        (plan, started.elapsed())
+    };
+    let (_, without_impact) = plan_edited(None);
+    let (with_impact, impact_time) = plan_edited(Some(oktapol::impact::DEFAULT_LIMIT));
+    let impact = with_impact.impact.as_ref().expect("impact");
+    let impact_lines = impact.lines().count();
 
     println!("plan bench ({} mode)", if quick { "quick" } else { "full" });
     println!("| measure | value |");
@@ -360,6 +396,18 @@ fn main() {
     println!(
         "| plan wall time, loopback HTTP (parallelism 4) | {:.0} ms |",
         http.as_secs_f64() * 1000.0
+    );
+    println!(
+        "| plan of an edit ({} changes), in-process | {:.0} ms |",
+        with_impact.changes.len(),
+        without_impact.as_secs_f64() * 1000.0
+    );
+    println!(
+        "| the same with --impact ({} of {} contexts, {} lines) | {:.0} ms |",
+        impact.evaluated,
+        impact.contexts,
+        impact_lines,
+        impact_time.as_secs_f64() * 1000.0
     );
     println!(
         "| peak memory (whole bench process) | {:.0} MB |",

@@ -5,13 +5,16 @@
 
 use std::io::{IsTerminal, Write};
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::clock::SystemClock;
+use crate::config::{CONFIG_VAR, ENV_VAR, Project};
+use crate::connect::OrgSettings;
 use crate::emulator::Engine;
 use crate::emulator::server::faults::FaultConfig;
 use crate::emulator::server::rate_limit::RateLimits;
@@ -19,20 +22,45 @@ use crate::emulator::server::{self as emulator_server, ServeError, ShutdownSigna
 use crate::error::Error;
 use crate::finding::Severity;
 use crate::report::{self, Format, Style};
-use crate::validate;
+use crate::validate::{self, Validation};
 
 /// Declarative policy-as-code for Okta: keep sign-on, password, MFA
 /// enrollment, IdP discovery, access, profile enrollment, entity risk,
 /// post-auth session and authorization-server policies as YAML in git.
 #[derive(Debug, Parser)]
-#[command(name = "oktapol", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "oktapol",
+    version = VERSION,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_help = "Examples:\n  oktapol validate policies/\n  oktapol plan policies/ --env prod --out plan.json\n  oktapol apply plan.json --env prod\n  oktapol apply examples/quickstart --org local --local-seed examples/org-seed.yaml --auto-approve\n\nDocs: README.md and docs/ (guides, oktapol.yaml, finding codes, manifest reference)."
+)]
 pub struct Args {
     /// When to colour output: auto (on a terminal, unless NO_COLOR is set), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
+    /// The config file [default: oktapol.yaml in the working directory or a parent, up to the repository root].
+    #[arg(long, value_name = "FILE", env = CONFIG_VAR, global = true)]
+    pub config: Option<PathBuf>,
+    /// The environment of the config file to use: its org, authentication and variables.
+    #[arg(long = "env", value_name = "NAME", env = ENV_VAR, global = true)]
+    pub environment: Option<String>,
+    /// Trace what oktapol does to stderr: -v the steps, -vv also every API request (never a secret).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The version `--version` shows: the package's, and the commit it was
+/// built from (`build.rs`).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("OKTAPOL_GIT_COMMIT"),
+    ")"
+);
 
 /// Colour choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -70,10 +98,40 @@ pub enum Command {
         after_help = "Examples:\n  oktapol apply examples/quickstart --org local --local-seed examples/org-seed.yaml --auto-approve\n  oktapol plan policies/ --out plan.json && oktapol apply plan.json --auto-approve\n\nExit codes: 0 applied (or nothing to do), 1 error or refusal, 3 partially applied."
     )]
     Apply(crate::commands::apply::ApplyArgs),
+    /// Write the org's policies as manifests, one file per kind (`plan` on them shows no changes).
+    #[command(
+        after_help = "Examples:\n  oktapol export --out policies/\n  oktapol export --org local --local-seed examples/org-seed.yaml --out /tmp/org\n  oktapol export --kinds sign-on,access --out policies/ --force"
+    )]
+    Export(crate::commands::export::ExportArgs),
+    /// Evaluate sign-in cases against the manifests, offline: which policy and rule apply, and what they do.
+    #[command(
+        after_help = "Examples:\n  oktapol test examples/quickstart --cases examples/cases/quickstart.yaml\n  oktapol test policies/ --cases cases.yaml --format junit > oktapol-test.xml\n\nExit codes: 0 every case passed, 1 a case failed or the manifests or cases are invalid."
+    )]
+    Test(crate::commands::test::TestArgs),
+    /// Put the same cases to Okta's policy simulation on the org and compare its answer with the manifests.
+    #[command(
+        after_help = "Examples:\n  oktapol simulate examples/quickstart --cases examples/cases/quickstart.yaml --org local\n  OKTA_ORG_URL=https://acme.okta.com OKTA_API_TOKEN=… oktapol simulate policies/ --cases cases.yaml --format json\n\nOkta simulates sign-on, MFA enrollment, access and profile enrollment policies (Identity Engine only); expectations on other kinds are reported as not simulatable.\n\nExit codes: 0 Okta agrees with the manifests and the cases, 1 a mismatch, an error, or invalid manifests or cases."
+    )]
+    Simulate(crate::commands::simulate::SimulateArgs),
     /// Print the manifest JSON Schema (draft 2020-12).
+    #[command(
+        after_help = "Examples:\n  oktapol schema > schema/oktapol.schema.json\n  oktapol schema | jq '.properties | keys'"
+    )]
     Schema,
     /// Print the list of finding codes (Markdown).
+    #[command(
+        after_help = "Examples:\n  oktapol codes > docs/codes.md\n  oktapol codes | grep OKP130"
+    )]
     Codes,
+    /// Print the man page (roff), or write one per command into a directory.
+    #[command(
+        after_help = "Examples:\n  oktapol man | man -l -\n  oktapol man --out ~/.local/share/man/man1 && man oktapol-plan"
+    )]
+    Man {
+        /// Write oktapol.1 and a page per subcommand (oktapol-plan.1, …) into DIR instead of printing oktapol.1.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(
         after_help = "Examples:\n  oktapol completions bash > ~/.local/share/bash-completion/completions/oktapol\n  oktapol completions zsh > \"${fpath[1]}/_oktapol\"\n  oktapol completions fish > ~/.config/fish/completions/oktapol.fish"
@@ -186,8 +244,11 @@ impl EmulatorArgs {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
-    let args = match Args::try_parse() {
-        Ok(args) => args,
+    let parsed = Args::command()
+        .try_get_matches()
+        .and_then(|matches| Ok((Args::from_arg_matches(&matches)?, matches)));
+    let (mut args, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(error) => {
             let _ = error.print();
             return match error.kind() {
@@ -198,7 +259,24 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    match run(&args) {
+    let stderr_color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+        }
+    };
+    crate::logging::init(args.verbose, stderr_color);
+    let ran = Config::from_args(&args).and_then(|config| {
+        if path_defaulted(&matches)
+            && let Some(manifests) = config.project.manifests()
+        {
+            tracing::info!("manifests: {} (from the config file)", manifests.display());
+            args.command.set_path(manifests.to_path_buf());
+        }
+        run_with(&args, &config)
+    });
+    match ran {
         Ok(code) => code,
         Err(error) => {
             eprintln!("{:?}", miette::Report::new(error));
@@ -207,17 +285,65 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Settings resolved from the command line and the environment ("high
-/// args"): what the commands actually consult.
-#[derive(Debug, Clone, Copy)]
+/// Whether the subcommand's manifest path (`export`: its `--out`) is the
+/// default rather than given, so the config file's `manifests:` replaces it.
+fn path_defaulted(matches: &clap::ArgMatches) -> bool {
+    let Some((name, sub)) = matches.subcommand() else {
+        return false;
+    };
+    let id = if name == "export" { "out" } else { "path" };
+    // `try_get_raw` first: `value_source` panics on an id the command lacks.
+    matches!(sub.try_get_raw(id), Ok(Some(_)))
+        && sub.value_source(id) == Some(ValueSource::DefaultValue)
+}
+
+impl Command {
+    /// Replaces the manifest path (`export`: the output directory).
+    fn set_path(&mut self, manifests: PathBuf) {
+        match self {
+            Command::Validate { path, .. } => *path = manifests,
+            Command::Plan(args) => args.path = manifests,
+            Command::Apply(args) => args.path = manifests,
+            Command::Test(args) => args.path = manifests,
+            Command::Simulate(args) => args.path = manifests,
+            Command::Export(args) => args.out = manifests,
+            Command::Schema
+            | Command::Codes
+            | Command::Man { .. }
+            | Command::Completions { .. }
+            | Command::Emulator(_) => {}
+        }
+    }
+
+    /// Whether the command reads manifests or an org, and so the config file.
+    fn uses_config(&self) -> bool {
+        matches!(
+            self,
+            Command::Validate { .. }
+                | Command::Plan(_)
+                | Command::Apply(_)
+                | Command::Test(_)
+                | Command::Simulate(_)
+                | Command::Export(_)
+        )
+    }
+}
+
+/// Settings resolved from the command line, the environment and the config
+/// file ("high args"): what the commands actually consult.
+#[derive(Debug, Clone)]
 pub struct Config {
     /// How human output is styled.
     pub style: Style,
+    /// `oktapol.yaml` and the environment `--env` selected; empty for the
+    /// commands that read neither manifests nor an org.
+    pub project: Project,
 }
 
 impl Config {
-    /// Resolves the global flags against the environment.
-    pub fn from_args(args: &Args) -> Self {
+    /// Resolves the global flags against the environment, and reads the
+    /// config file when the command uses it.
+    pub fn from_args(args: &Args) -> Result<Self, Error> {
         let color = match args.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -225,22 +351,68 @@ impl Config {
                 std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
             }
         };
-        Config {
+        let project = if args.command.uses_config() {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let environment = args.environment.as_deref().filter(|e| !e.trim().is_empty());
+            let project = Project::load(args.config.as_deref(), environment, &cwd)?;
+            if let Some(file) = &project.file {
+                tracing::info!("config: {}", file.path.display());
+            }
+            if let Some(environment) = &project.environment {
+                tracing::info!("environment: {}", environment.name);
+            }
+            project
+        } else {
+            Project::default()
+        };
+        Ok(Config {
             style: Style { color },
+            project,
+        })
+    }
+
+    /// Validates the manifests at `path` with the config file's variables.
+    pub fn validate(&self, path: &Path) -> Validation {
+        validate::validate_path_with(path, &self.project.variables())
+    }
+
+    /// The org settings of `--org`, `--local-seed` and `--parallelism`, the
+    /// environment variables, and then the selected environment of the
+    /// config file: flags win over environment variables, which win over
+    /// the config file.
+    pub fn org_settings(
+        &self,
+        org: Option<String>,
+        local_seed: Option<PathBuf>,
+        parallelism: usize,
+    ) -> OrgSettings {
+        let flag = org.as_deref().is_some_and(|org| !org.trim().is_empty());
+        let mut settings = OrgSettings::from_env(org, local_seed, parallelism);
+        if let Some(note) = self.project.complete(&mut settings, flag) {
+            eprintln!("{note}");
         }
+        tracing::info!(
+            "org: {}",
+            settings.org.as_deref().unwrap_or("none configured")
+        );
+        settings
     }
 }
 
-/// Runs a parsed command.
+/// Runs a parsed command, with the paths as given.
 pub fn run(args: &Args) -> Result<ExitCode, Error> {
-    let config = Config::from_args(args);
+    run_with(args, &Config::from_args(args)?)
+}
+
+/// Runs a parsed command with its resolved settings.
+fn run_with(args: &Args, config: &Config) -> Result<ExitCode, Error> {
     match &args.command {
         Command::Validate {
             path,
             format,
             strict,
         } => {
-            let validation = validate::validate_path(path);
+            let validation = config.validate(path);
             print(&report::render(*format, &validation, config.style))?;
             let failed =
                 validation.has(Severity::Error) || (*strict && validation.has(Severity::Warning));
@@ -258,6 +430,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
             print(&crate::finding::codes_markdown())?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Man { out } => man(out.as_deref()),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(
@@ -269,10 +442,37 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
             print(&String::from_utf8_lossy(&script))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Plan(plan) => crate::commands::plan::run(plan, &config, &print),
-        Command::Apply(apply) => crate::commands::apply::run(apply, &config, &print),
+        Command::Plan(plan) => crate::commands::plan::run(plan, config, &print),
+        Command::Apply(apply) => crate::commands::apply::run(apply, config, &print),
+        Command::Test(test) => crate::commands::test::run(test, config, &print),
+        Command::Simulate(simulate) => crate::commands::simulate::run(simulate, config, &print),
+        Command::Export(export) => crate::commands::export::run(export, config, &print),
         Command::Emulator(emulator) => Ok(run_emulator(emulator)),
     }
+}
+
+/// `oktapol man`: the page of `oktapol` on stdout, or every page in `out`.
+fn man(out: Option<&Path>) -> Result<ExitCode, Error> {
+    let command = Args::command();
+    match out {
+        None => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(command)
+                .render(&mut page)
+                .map_err(Error::Output)?;
+            print(&String::from_utf8_lossy(&page))?;
+        }
+        Some(dir) => {
+            let written =
+                std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(command, dir));
+            written.map_err(|source| Error::Write {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+            print(&format!("Wrote the man pages to {}\n", dir.display()))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Serves until SIGINT/SIGTERM; exit code 1 when the server cannot start.

@@ -25,6 +25,10 @@ pub enum Error {
     #[error("cannot write output: {0}")]
     #[diagnostic(code(oktapol::output))]
     Output(#[source] std::io::Error),
+    /// The config file (`oktapol.yaml`) cannot be used.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(#[from] crate::config::ConfigError),
     /// The org could not be selected or opened.
     #[error(transparent)]
     #[diagnostic(transparent)]

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use super::error::ApiResult;
 use super::wire::{
     Application, Authenticator, AuthorizationServer, Group, IdentityProvider, InlineHook,
-    NetworkZone, Policy, PolicyRule, PolicyType, User, UserType,
+    NetworkZone, Policy, PolicyRule, PolicyType, SimulateExpand, SimulateRequest, SimulateResponse,
+    User, UserType,
 };
 use crate::emulator::Engine;
 
@@ -135,7 +136,8 @@ pub trait Api: Send + Sync {
 
     /// `GET /api/v1/groups`, every page.
     async fn list_groups(&self) -> ApiResult<Vec<Group>>;
-    /// `GET /api/v1/users/{login}`; `None` when no user has that login.
+    /// `GET /api/v1/users/{login}` (Okta also accepts the user's ID there);
+    /// `None` when no user has that login or ID.
     async fn find_user(&self, login: &str) -> ApiResult<Option<User>>;
     /// `GET /api/v1/zones`, every page.
     async fn list_zones(&self) -> ApiResult<Vec<NetworkZone>>;
@@ -149,4 +151,13 @@ pub trait Api: Send + Sync {
     async fn list_inline_hooks(&self) -> ApiResult<Vec<InlineHook>>;
     /// `GET /api/v1/authorizationServers`, every page.
     async fn list_auth_servers(&self) -> ApiResult<Vec<AuthorizationServer>>;
+
+    /// `POST /api/v1/policies/simulate?expand=…` (Identity Engine only):
+    /// which policies and rules Okta applies to a sign-in context. It
+    /// changes nothing, so it is retried like a read.
+    async fn simulate(
+        &self,
+        request: &SimulateRequest,
+        expand: SimulateExpand,
+    ) -> ApiResult<SimulateResponse>;
 }

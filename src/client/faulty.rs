@@ -17,7 +17,8 @@ use super::api::{Api, Organization, Scope};
 use super::error::{ApiError, ApiResult, TransportKind};
 use super::wire::{
     Application, Authenticator, AuthorizationServer, Group, IdentityProvider, InlineHook,
-    NetworkZone, OktaError, Policy, PolicyRule, PolicyType, User, UserType,
+    NetworkZone, OktaError, Policy, PolicyRule, PolicyType, SimulateExpand, SimulateRequest,
+    SimulateResponse, User, UserType,
 };
 
 /// Okta's internal server error code.
@@ -433,6 +434,16 @@ impl<A: Api> Api for Faulty<A> {
     async fn list_auth_servers(&self) -> ApiResult<Vec<AuthorizationServer>> {
         let request = || "GET /api/v1/authorizationServers".to_owned();
         self.read(request, self.inner.list_auth_servers()).await
+    }
+
+    async fn simulate(
+        &self,
+        request: &SimulateRequest,
+        expand: SimulateExpand,
+    ) -> ApiResult<SimulateResponse> {
+        // Read-only: it fails like a read, never after "committing".
+        let call = || "POST /api/v1/policies/simulate".to_owned();
+        self.read(call, self.inner.simulate(request, expand)).await
     }
 }
 

@@ -12,7 +12,8 @@ use super::api::{Api, Organization, Scope};
 use super::error::{ApiError, ApiResult};
 use super::wire::{
     Application, Authenticator, AuthorizationServer, Group, IdentityProvider, InlineHook,
-    NetworkZone, OktaError, Policy, PolicyRule, PolicyType, User, UserType,
+    NetworkZone, OktaError, Policy, PolicyRule, PolicyType, SimulateExpand, SimulateRequest,
+    SimulateResponse, User, UserType,
 };
 use crate::clock::Clock;
 use crate::emulator::org::{Org, Outcome};
@@ -287,5 +288,15 @@ impl Api for LocalOrg {
 
     async fn list_auth_servers(&self) -> ApiResult<Vec<AuthorizationServer>> {
         Ok(self.with_org(|org| org.directory().auth_servers.clone()))
+    }
+
+    async fn simulate(
+        &self,
+        request: &SimulateRequest,
+        expand: SimulateExpand,
+    ) -> ApiResult<SimulateResponse> {
+        self.read("POST /api/v1/policies/simulate", |org| {
+            org.simulate(request, expand)
+        })
     }
 }

@@ -11,7 +11,8 @@ use super::api::{Api, Organization, Scope};
 use super::error::ApiResult;
 use super::wire::{
     Application, Authenticator, AuthorizationServer, Group, IdentityProvider, InlineHook,
-    NetworkZone, Policy, PolicyRule, PolicyType, User, UserType,
+    NetworkZone, Policy, PolicyRule, PolicyType, SimulateExpand, SimulateRequest, SimulateResponse,
+    User, UserType,
 };
 
 /// Counts calls made through an inner [`Api`].
@@ -247,5 +248,13 @@ impl<A: Api> Api for Metered<A> {
 
     async fn list_auth_servers(&self) -> ApiResult<Vec<AuthorizationServer>> {
         self.paged("list_auth_servers", self.inner.list_auth_servers().await)
+    }
+
+    async fn simulate(
+        &self,
+        request: &SimulateRequest,
+        expand: SimulateExpand,
+    ) -> ApiResult<SimulateResponse> {
+        self.one("simulate", self.inner.simulate(request, expand).await)
     }
 }

@@ -81,10 +81,10 @@ pub fn run(
             return Ok(ExitCode::from(1));
         }
         Some(Ok(plan)) => {
-            let connection = connect::connect(&args.org.settings())?;
-            if let Some(notice) =
-                connect::local_notice(&connection, &args.org.settings().local_file)
-            {
+            let mut settings = args.org.settings(config);
+            settings.scopes = Some(crate::scopes::for_saved_plan(&plan));
+            let connection = connect::connect(&settings)?;
+            if let Some(notice) = connect::local_notice(&connection, &settings.local_file) {
                 eprintln!("{notice}");
             }
             if plan.org != connection.api.describe() {
@@ -160,6 +160,9 @@ pub fn run(
     };
     let observer = Progress::new(plan.changes.len(), log);
     let runtime = runtime()?;
+    // Only now, with the plan approved, do its writes' `manage` scopes join
+    // the service app's token; a refusal stops before the first write.
+    runtime.block_on(connection.request_scopes(&crate::scopes::for_changes(&plan)))?;
     let report = runtime.block_on(async {
         let stopper = Arc::clone(&stop);
         let signal = tokio::spawn(async move {

@@ -3,4 +3,7 @@
 //! returns the exit code; `cli` only dispatches.
 
 pub mod apply;
+pub mod export;
 pub mod plan;
+pub mod simulate;
+pub mod test;

@@ -18,7 +18,6 @@ use crate::plan::render::render;
 use crate::plan::render::{PlanFormat, PlanStyle};
 use crate::plan::{Options, Plan, PlanError, make_plan_and_live};
 use crate::report::{self, Format, position_of};
-use crate::validate;
 
 /// `oktapol plan` flags.
 #[derive(Debug, clap::Args)]
@@ -35,6 +34,12 @@ pub struct PlanArgs {
     /// Exit 2 when there are changes (0: none, 1: error), like Terraform.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Also show who is affected: outcomes before and after over generated sign-in contexts (groups, zones, apps, devices, …).
+    #[arg(long)]
+    pub impact: bool,
+    /// With --impact: evaluate at most N sign-in contexts (the output says when the matrix is larger).
+    #[arg(long, value_name = "N", default_value_t = crate::impact::DEFAULT_LIMIT, requires = "impact")]
+    pub impact_limit: usize,
     #[command(flatten)]
     pub org: OrgArgs,
 }
@@ -57,9 +62,10 @@ pub struct OrgArgs {
 }
 
 impl OrgArgs {
-    /// The org settings from these flags and the environment.
-    pub fn settings(&self) -> OrgSettings {
-        OrgSettings::from_env(
+    /// The org settings from these flags, the environment and the config
+    /// file's environment.
+    pub fn settings(&self, config: &Config) -> OrgSettings {
+        config.org_settings(
             self.org.clone(),
             self.local_seed.clone(),
             usize::from(self.parallelism),
@@ -71,6 +77,7 @@ impl OrgArgs {
         Options {
             prune: self.prune,
             parallelism: usize::from(self.parallelism),
+            impact: None,
         }
     }
 }
@@ -103,7 +110,19 @@ pub fn plan_for(
     config: &Config,
     print: &dyn Fn(&str) -> Result<(), Error>,
 ) -> Result<(Planned, Option<connect::Connection>), Error> {
-    let mut validation = validate::validate_path(path);
+    plan_with(path, org, org.options(), format, config, print)
+}
+
+/// [`plan_for`] with planning options of its own (`plan --impact`).
+pub fn plan_with(
+    path: &std::path::Path,
+    org: &OrgArgs,
+    options: Options,
+    format: PlanFormat,
+    config: &Config,
+    print: &dyn Fn(&str) -> Result<(), Error>,
+) -> Result<(Planned, Option<connect::Connection>), Error> {
+    let mut validation = config.validate(path);
     if validation.has(Severity::Error) {
         print(&report::render(
             findings_format(format),
@@ -112,8 +131,10 @@ pub fn plan_for(
         ))?;
         return Ok((Planned::Invalid, None));
     }
-    let connection = connect::connect(&org.settings())?;
-    if let Some(notice) = connect::local_notice(&connection, &org.settings().local_file) {
+    let mut settings = org.settings(config);
+    settings.scopes = Some(crate::scopes::for_manifests(&validation.set, &options));
+    let connection = connect::connect(&settings)?;
+    if let Some(notice) = connect::local_notice(&connection, &settings.local_file) {
         eprintln!("{notice}");
     }
     let runtime = runtime()?;
@@ -132,7 +153,7 @@ pub fn plan_for(
     let made = runtime.block_on(make_plan_and_live(
         connection.api.as_ref(),
         &validation.set,
-        org.options(),
+        options,
         &locate,
     ));
     if let Some(spinner) = spinner {
@@ -162,7 +183,12 @@ pub fn run(
     config: &Config,
     print: &dyn Fn(&str) -> Result<(), Error>,
 ) -> Result<ExitCode, Error> {
-    let (planned, _connection) = plan_for(&args.path, &args.org, args.format, config, print)?;
+    let options = Options {
+        impact: args.impact.then_some(args.impact_limit),
+        ..args.org.options()
+    };
+    let (planned, _connection) =
+        plan_with(&args.path, &args.org, options, args.format, config, print)?;
     let Planned::Plan(plan, _) = planned else {
         return Ok(ExitCode::from(1));
     };

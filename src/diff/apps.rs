@@ -6,18 +6,10 @@ use std::collections::BTreeSet;
 
 use super::{Builder, Placed};
 use crate::client::Scope;
-use crate::client::wire::Application;
 use crate::desired::DesiredList;
+use crate::live::mapped_policy;
 use crate::manifest::kind::PolicyKind;
 use crate::plan::{Action, Change, Target};
-
-/// The policy of `kind` an app is mapped to.
-fn mapped_policy(app: &Application, kind: PolicyKind) -> Option<&str> {
-    match kind {
-        PolicyKind::Access => app.access_policy_id(),
-        _ => app.profile_enrollment_policy_id(),
-    }
-}
 
 impl<'a> Builder<'a> {
     /// Apps of a policy about to be deleted, and not listed under another

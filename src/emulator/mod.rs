@@ -15,6 +15,7 @@ pub mod priority;
 pub mod references;
 pub mod seed;
 pub mod server;
+pub mod simulate;
 
 use serde::{Deserialize, Serialize};
 

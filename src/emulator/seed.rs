@@ -2,7 +2,9 @@
 //! policies to reference — groups, users, network zones, apps, identity
 //! providers, authenticators, user types, inline hooks and authorization
 //! servers — written by name, the way an admin sees them. IDs are assigned
-//! when the seed is loaded.
+//! when the seed is loaded. `serviceApps` registers OAuth 2.0 service apps
+//! (client ID, public key, granted scopes, DPoP) with the emulator's token
+//! endpoint; they are the server's, not the org state's.
 
 use std::path::Path;
 
@@ -30,6 +32,8 @@ pub struct Seed {
     pub inline_hooks: Vec<SeedHook>,
     #[serde(default)]
     pub authorization_servers: Vec<SeedAuthServer>,
+    #[serde(default)]
+    pub service_apps: Vec<SeedServiceApp>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -117,6 +121,36 @@ pub struct SeedAuthServer {
     pub description: Option<String>,
     #[serde(default)]
     pub audiences: Vec<String>,
+}
+
+/// An OAuth 2.0 service app that may get access tokens with
+/// `private_key_jwt`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SeedServiceApp {
+    pub client_id: String,
+    /// The app's public key: PEM text (`-----BEGIN PUBLIC KEY-----`), or a
+    /// JWK (a map with `kty`, `n`/`e` or `crv`/`x`/`y`, optionally `kid`).
+    pub public_key: SeedPublicKey,
+    /// The Okta API scopes granted to the app, e.g. `okta.policies.read`.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// Whether token requests need a DPoP proof (Okta's default for new
+    /// service apps) and tokens are DPoP-bound; `false`: plain bearer tokens.
+    #[serde(default = "dpop_default")]
+    pub dpop: bool,
+}
+
+fn dpop_default() -> bool {
+    true
+}
+
+/// A public key as PEM text or as a JWK.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum SeedPublicKey {
+    Pem(String),
+    Jwk(serde_json::Map<String, serde_json::Value>),
 }
 
 /// Why a seed file could not be read.

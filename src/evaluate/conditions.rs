@@ -55,7 +55,12 @@ impl Check {
         }
     }
 
-    fn when(condition: &str, matched: bool, yes: impl Into<String>, no: impl Into<String>) -> Check {
+    fn when(
+        condition: &str,
+        matched: bool,
+        yes: impl Into<String>,
+        no: impl Into<String>,
+    ) -> Check {
         if matched {
             Check::new(condition, Status::Match, yes)
         } else {
@@ -82,7 +87,13 @@ pub fn check(conditions: &Value, context: &Context) -> Vec<Check> {
             "identityProvider" => identity_provider(value, context, &mut out),
             "platform" => platform(value, context, &mut out),
             "device" => device(value, context, &mut out),
-            "riskScore" => level("riskScore", value, context.risk.as_deref(), "risk level", &mut out),
+            "riskScore" => level(
+                "riskScore",
+                value,
+                context.risk.as_deref(),
+                "risk level",
+                &mut out,
+            ),
             "entityRisk" => level(
                 "entityRisk",
                 value,
@@ -101,13 +112,13 @@ pub fn check(conditions: &Value, context: &Context) -> Vec<Check> {
                 "elCondition",
                 "Okta Expression Language conditions are not evaluated offline",
             )),
-            "riskDetectionTypes" | "risk" | "mfa" | "beforeScheduledAction" | "context" => {
-                if restricts(value) {
-                    out.push(Check::undefined(
-                        key,
-                        format!("the `{key}` condition is not evaluated offline"),
-                    ));
-                }
+            "riskDetectionTypes" | "risk" | "mfa" | "beforeScheduledAction" | "context"
+                if restricts(value) =>
+            {
+                out.push(Check::undefined(
+                    key,
+                    format!("the `{key}` condition is not evaluated offline"),
+                ));
             }
             // Unknown or empty conditions: nothing to check.
             _ => {}
@@ -155,7 +166,10 @@ fn people(value: &Value, context: &Context, out: &mut Vec<Check>) {
         out.push(Check::when(
             "people.groups.exclude",
             hit.is_none(),
-            format!("the user is in none of the excluded groups: {}", list(&exclude)),
+            format!(
+                "the user is in none of the excluded groups: {}",
+                list(&exclude)
+            ),
             format!("the user is in the excluded group {}", hit.unwrap_or(&"")),
         ));
     }
@@ -214,8 +228,14 @@ fn network(value: &Value, context: &Context, out: &mut Vec<Check>) {
         out.push(Check::when(
             "network.exclude",
             hit.is_none(),
-            format!("the sign-in is from none of the excluded zones: {}", list(&exclude)),
-            format!("the sign-in is from the excluded zone {}", hit.as_deref().unwrap_or("")),
+            format!(
+                "the sign-in is from none of the excluded zones: {}",
+                list(&exclude)
+            ),
+            format!(
+                "the sign-in is from the excluded zone {}",
+                hit.as_deref().unwrap_or("")
+            ),
         ));
     }
 }
@@ -242,7 +262,10 @@ fn identity_provider(value: &Value, context: &Context, out: &mut Vec<Check>) {
             "identityProvider",
             idp.is_none(),
             "the user signs in with Okta",
-            format!("the rule is for users who sign in with Okta, not {}", idp.unwrap_or("")),
+            format!(
+                "the rule is for users who sign in with Okta, not {}",
+                idp.unwrap_or("")
+            ),
         )),
         _ => {
             let ids = strings(&value["idpIds"]);
@@ -267,7 +290,11 @@ fn platform_matches(wanted: &Value, actual: &Platform) -> bool {
     }
     let canonical = |os: &str| {
         let upper = os.to_ascii_uppercase();
-        if upper == "OSX" { "MACOS".to_owned() } else { upper }
+        if upper == "OSX" {
+            "MACOS".to_owned()
+        } else {
+            upper
+        }
     };
     actual
         .os
@@ -285,7 +312,10 @@ fn describe_platform(platform: &Value) -> String {
 
 fn platform(value: &Value, context: &Context, out: &mut Vec<Check>) {
     for (member, include) in [("include", true), ("exclude", false)] {
-        let wanted = value[member].as_array().map(Vec::as_slice).unwrap_or_default();
+        let wanted = value[member]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         if wanted.is_empty() {
             continue;
         }
@@ -294,7 +324,10 @@ fn platform(value: &Value, context: &Context, out: &mut Vec<Check>) {
         let Some(actual) = &context.platform else {
             out.push(Check::undefined(
                 &condition,
-                format!("the case gives no platform (the rule tests {})", names.join(", ")),
+                format!(
+                    "the case gives no platform (the rule tests {})",
+                    names.join(", ")
+                ),
             ));
             continue;
         };
@@ -308,7 +341,10 @@ fn platform(value: &Value, context: &Context, out: &mut Vec<Check>) {
                 &condition,
                 hit,
                 format!("the platform {actual_name} is included"),
-                format!("the platform {actual_name} is none of: {}", names.join(", ")),
+                format!(
+                    "the platform {actual_name} is none of: {}",
+                    names.join(", ")
+                ),
             )
         } else {
             Check::when(
@@ -346,7 +382,9 @@ fn device(value: &Value, context: &Context, out: &mut Vec<Check>) {
     }
     let assurances = strings(&value["assurance"]["include"]);
     if !assurances.is_empty() {
-        let hit = assurances.iter().any(|a| context.device.assurances.contains(*a));
+        let hit = assurances
+            .iter()
+            .any(|a| context.device.assurances.contains(*a));
         out.push(Check::when(
             "device.assurance.include",
             hit,
@@ -384,7 +422,10 @@ fn user_type(value: &Value, context: &Context, out: &mut Vec<Check>) {
         let Some(actual) = context.user_type.as_deref() else {
             out.push(Check::undefined(
                 &condition,
-                format!("the case gives no user type (the rule tests {})", list(&wanted)),
+                format!(
+                    "the case gives no user type (the rule tests {})",
+                    list(&wanted)
+                ),
             ));
             continue;
         };
@@ -392,7 +433,10 @@ fn user_type(value: &Value, context: &Context, out: &mut Vec<Check>) {
         out.push(Check::when(
             &condition,
             hit == include,
-            format!("the user type {actual} is {}", if include { "included" } else { "not excluded" }),
+            format!(
+                "the user type {actual} is {}",
+                if include { "included" } else { "not excluded" }
+            ),
             format!(
                 "the user type {actual} is {}",
                 if include { "not included" } else { "excluded" }
@@ -403,7 +447,10 @@ fn user_type(value: &Value, context: &Context, out: &mut Vec<Check>) {
 
 fn app(value: &Value, context: &Context, out: &mut Vec<Check>) {
     for (member, include) in [("include", true), ("exclude", false)] {
-        let wanted = value[member].as_array().map(Vec::as_slice).unwrap_or_default();
+        let wanted = value[member]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         if wanted.is_empty() {
             continue;
         }
@@ -419,7 +466,9 @@ fn app(value: &Value, context: &Context, out: &mut Vec<Check>) {
             ));
             continue;
         };
-        let typed = wanted.iter().any(|w| w["type"].as_str() == Some("APP_TYPE"));
+        let typed = wanted
+            .iter()
+            .any(|w| w["type"].as_str() == Some("APP_TYPE"));
         let hit = names.contains(&actual);
         if !hit && typed {
             out.push(Check::undefined(
@@ -431,14 +480,23 @@ fn app(value: &Value, context: &Context, out: &mut Vec<Check>) {
         out.push(Check::when(
             &condition,
             hit == include,
-            format!("the app {actual} is {}", if include { "included" } else { "not excluded" }),
-            format!("the app {actual} is {}", if include { "not included" } else { "excluded" }),
+            format!(
+                "the app {actual} is {}",
+                if include { "included" } else { "not excluded" }
+            ),
+            format!(
+                "the app {actual} is {}",
+                if include { "not included" } else { "excluded" }
+            ),
         ));
     }
 }
 
 fn user_identifier(value: &Value, context: &Context, out: &mut Vec<Check>) {
-    let patterns = value["patterns"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let patterns = value["patterns"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     if patterns.is_empty() {
         return;
     }
@@ -509,7 +567,10 @@ fn clients(value: &Value, context: &Context, out: &mut Vec<Check>) {
     out.push(match context.client.as_deref() {
         None => Check::undefined(
             "clients.include",
-            format!("the case gives no OAuth client (the policy is for {})", list(&include)),
+            format!(
+                "the case gives no OAuth client (the policy is for {})",
+                list(&include)
+            ),
         ),
         Some(client) => Check::when(
             "clients.include",
@@ -528,7 +589,10 @@ fn grant_types(value: &Value, context: &Context, out: &mut Vec<Check>) {
     out.push(match context.grant_type.as_deref() {
         None => Check::undefined(
             "grantTypes.include",
-            format!("the case gives no grant type (the rule is for {})", list(&include)),
+            format!(
+                "the case gives no grant type (the rule is for {})",
+                list(&include)
+            ),
         ),
         Some(grant) => Check::when(
             "grantTypes.include",
@@ -547,7 +611,10 @@ fn scopes(value: &Value, context: &Context, out: &mut Vec<Check>) {
     if context.scopes.is_empty() {
         out.push(Check::undefined(
             "scopes.include",
-            format!("the case requests no scopes (the rule is for {})", list(&include)),
+            format!(
+                "the case requests no scopes (the rule is for {})",
+                list(&include)
+            ),
         ));
         return;
     }
@@ -629,7 +696,10 @@ mod tests {
             "device": { "managed": true }
         });
         assert_eq!(status(rule.clone(), &c), Status::Undefined);
-        c.platform = Some(Platform { kind: "MOBILE".into(), os: Some("IOS".into()) });
+        c.platform = Some(Platform {
+            kind: "MOBILE".into(),
+            os: Some("IOS".into()),
+        });
         c.device.managed = Some(false);
         assert_eq!(status(rule.clone(), &c), Status::NotMatch);
         c.device.managed = Some(true);
@@ -639,8 +709,12 @@ mod tests {
     #[test]
     fn osx_and_macos_are_one_platform() {
         let mut c = contractor();
-        c.platform = Some(Platform { kind: "DESKTOP".into(), os: Some("MACOS".into()) });
-        let rule = json!({ "platform": { "include": [{ "type": "DESKTOP", "os": { "type": "OSX" } }] } });
+        c.platform = Some(Platform {
+            kind: "DESKTOP".into(),
+            os: Some("MACOS".into()),
+        });
+        let rule =
+            json!({ "platform": { "include": [{ "type": "DESKTOP", "os": { "type": "OSX" } }] } });
         assert_eq!(status(rule, &c), Status::Match);
     }
 

@@ -12,7 +12,7 @@ use crate::desired::{Desired, DesiredObject};
 use crate::diff::matching::default_index;
 use crate::diff::normalize::{fill_policy, fill_rule};
 use crate::emulator::defaults;
-use crate::live::policy_type;
+use crate::live::{mapped_policy, policy_type};
 use crate::manifest::kind::PolicyKind;
 
 use super::context::EVERYONE;
@@ -127,7 +127,9 @@ impl PolicySet {
                                 .apps
                                 .iter()
                                 .flatten()
-                                .map(|app| app.id.clone().unwrap_or_else(|| app.reference.to_string()))
+                                .map(|app| {
+                                    app.id.clone().unwrap_or_else(|| app.reference.to_string())
+                                })
                                 .collect(),
                         }
                     })
@@ -167,7 +169,15 @@ impl PolicySet {
                     .iter()
                     .enumerate()
                     .map(|(index, (policy, rules))| {
-                        wire_policy(&okta, kind, policy, rules, default == Some(index), apps, everyone)
+                        wire_policy(
+                            &okta,
+                            kind,
+                            policy,
+                            rules,
+                            default == Some(index),
+                            apps,
+                            everyone,
+                        )
                     })
                     .collect();
                 PolicyList {
@@ -250,7 +260,10 @@ fn wire_policy(
             EvalRule {
                 id: rule.id.clone(),
                 name: rule.name.clone().unwrap_or_default(),
-                active: rule.status.as_ref().is_none_or(|s| *s != LifecycleStatus::Inactive),
+                active: rule
+                    .status
+                    .as_ref()
+                    .is_none_or(|s| *s != LifecycleStatus::Inactive),
                 default: default_rule == Some(index),
                 assumed: false,
                 conditions: member(&body, "conditions"),
@@ -262,7 +275,7 @@ fn wire_policy(
     let apps = match &id {
         Some(id) => apps
             .iter()
-            .filter(|app| mapped_policy(kind, app) == Some(id.as_str()))
+            .filter(|app| mapped_policy(app, kind) == Some(id.as_str()))
             .flat_map(|app| app.id.iter().chain(app.label.iter()).cloned())
             .collect(),
         None => Vec::new(),
@@ -270,21 +283,15 @@ fn wire_policy(
     EvalPolicy {
         id,
         name: policy.name.clone().unwrap_or_default(),
-        active: policy.status.as_ref().is_none_or(|s| *s != LifecycleStatus::Inactive),
+        active: policy
+            .status
+            .as_ref()
+            .is_none_or(|s| *s != LifecycleStatus::Inactive),
         default,
         conditions: member(&body, "conditions"),
         settings: member(&body, "settings"),
         rules,
         apps,
-    }
-}
-
-/// The policy of `kind` an app is mapped to.
-fn mapped_policy(kind: PolicyKind, app: &Application) -> Option<&str> {
-    match kind {
-        PolicyKind::Access => app.access_policy_id(),
-        PolicyKind::ProfileEnrollment => app.profile_enrollment_policy_id(),
-        _ => None,
     }
 }
 

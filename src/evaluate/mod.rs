@@ -136,9 +136,14 @@ impl Evaluation {
         let reasons: Vec<String> = result
             .rules
             .iter()
-            .filter_map(|r| first_failure(&r.conditions).map(|c| format!("{:?}: {}", r.name, c.reason)))
+            .filter_map(|r| {
+                first_failure(&r.conditions).map(|c| format!("{:?}: {}", r.name, c.reason))
+            })
             .collect();
-        format!("no rule of policy {policy:?} matched ({})", reasons.join("; "))
+        format!(
+            "no rule of policy {policy:?} matched ({})",
+            reasons.join("; ")
+        )
     }
 }
 
@@ -163,7 +168,10 @@ pub fn evaluate_list(list: &PolicyList, context: &Context) -> Evaluation {
                 )),
             );
         };
-        let mapped = list.policies.iter().find(|p| p.apps.iter().any(|a| a == app));
+        let mapped = list
+            .policies
+            .iter()
+            .find(|p| p.apps.iter().any(|a| a == app));
         match mapped.or_else(|| list.policies.iter().find(|p| p.default)) {
             Some(policy) => {
                 if mapped.is_none() {
@@ -220,7 +228,10 @@ pub fn evaluate_list(list: &PolicyList, context: &Context) -> Evaluation {
     }
 }
 
-fn evaluate_policy<'p>(policy: &'p EvalPolicy, context: &Context) -> (PolicyResult, Option<&'p EvalRule>) {
+fn evaluate_policy<'p>(
+    policy: &'p EvalPolicy,
+    context: &Context,
+) -> (PolicyResult, Option<&'p EvalRule>) {
     let mut result = PolicyResult {
         id: policy.id.clone(),
         name: policy.name.clone(),
@@ -265,13 +276,22 @@ fn evaluate_policy<'p>(policy: &'p EvalPolicy, context: &Context) -> (PolicyResu
 /// Evaluates `kind` (org scope; for authorization-server policies, the
 /// first server's list unless `server` names one). `None` when the set has
 /// no policies of that kind.
-pub fn evaluate(set: &PolicySet, kind: PolicyKind, server: Option<&str>, context: &Context) -> Option<Evaluation> {
-    set.list(kind, server).map(|list| evaluate_list(list, context))
+pub fn evaluate(
+    set: &PolicySet,
+    kind: PolicyKind,
+    server: Option<&str>,
+    context: &Context,
+) -> Option<Evaluation> {
+    set.list(kind, server)
+        .map(|list| evaluate_list(list, context))
 }
 
 /// Every list of the set, evaluated.
 pub fn evaluate_all(set: &PolicySet, context: &Context) -> Vec<Evaluation> {
-    set.lists.iter().map(|list| evaluate_list(list, context)).collect()
+    set.lists
+        .iter()
+        .map(|list| evaluate_list(list, context))
+        .collect()
 }
 
 /// The outcome of signing in to `context.app`: the union of the global

@@ -176,7 +176,9 @@ impl Facet {
                 | Facet::RefreshTokenWindow,
                 Value::Number(n),
             ) => match n.as_i64() {
-                Some(0) if self == Facet::SessionLifetime || self == Facet::RefreshTokenLifetime => {
+                Some(0)
+                    if self == Facet::SessionLifetime || self == Facet::RefreshTokenLifetime =>
+                {
                     "unlimited".to_owned()
                 }
                 Some(minutes) => minutes_text(minutes),
@@ -192,8 +194,9 @@ impl Facet {
                 Some(attempts) => format!("{attempts} attempts"),
                 None => n.to_string(),
             },
-            (Facet::ReauthenticateIn, Value::String(text)) => iso_minutes(text)
-                .map_or_else(|| text.clone(), minutes_text),
+            (Facet::ReauthenticateIn, Value::String(text)) => {
+                iso_minutes(text).map_or_else(|| text.clone(), minutes_text)
+            }
             (_, Value::Array(items)) if items.is_empty() => "none".to_owned(),
             (_, Value::Array(items)) => items
                 .iter()
@@ -219,14 +222,17 @@ impl Facet {
                 .as_str()
                 .and_then(|v| order.iter().position(|o| o.eq_ignore_ascii_case(v)))
         };
-        let ranked = |order: &[&str]| -> Option<bool> {
-            Some(rank(order, after)? > rank(order, before)?)
-        };
+        let ranked =
+            |order: &[&str]| -> Option<bool> { Some(rank(order, after)? > rank(order, before)?) };
         // Larger is looser; `zero_is_unlimited` makes 0 the largest.
         let numeric = |zero_is_unlimited: bool| -> Option<bool> {
             let value = |v: &Value| {
                 let n = v.as_i64()?;
-                Some(if zero_is_unlimited && n == 0 { i64::MAX } else { n })
+                Some(if zero_is_unlimited && n == 0 {
+                    i64::MAX
+                } else {
+                    n
+                })
             };
             Some(value(after)? > value(before)?)
         };
@@ -250,7 +256,9 @@ impl Facet {
             | Facet::RefreshTokenLifetime
             | Facet::PasswordMaxAge
             | Facet::LockoutAttempts => numeric(true),
-            Facet::PasswordMinLength | Facet::PasswordHistory => numeric(false).map(|longer| !longer),
+            Facet::PasswordMinLength | Facet::PasswordHistory => {
+                numeric(false).map(|longer| !longer)
+            }
             Facet::ReauthenticateIn => {
                 let before = iso_minutes(before.as_str()?)?;
                 let after = iso_minutes(after.as_str()?)?;
@@ -350,7 +358,10 @@ impl Outcome {
                         }
                     }
                     let session = &signon["session"];
-                    out.set(Facet::SessionLifetime, &session["maxSessionLifetimeMinutes"]);
+                    out.set(
+                        Facet::SessionLifetime,
+                        &session["maxSessionLifetimeMinutes"],
+                    );
                     out.set(Facet::SessionIdle, &session["maxSessionIdleMinutes"]);
                     out.set(Facet::PersistentCookie, &session["usePersistentCookie"]);
                     out.set(Facet::PrimaryFactor, &signon["primaryFactor"]);
@@ -358,13 +369,22 @@ impl Outcome {
             }
             PolicyKind::Password => {
                 let password = &settings["password"];
-                out.set(Facet::PasswordMinLength, &password["complexity"]["minLength"]);
+                out.set(
+                    Facet::PasswordMinLength,
+                    &password["complexity"]["minLength"],
+                );
                 out.set(Facet::PasswordMaxAge, &password["age"]["maxAgeDays"]);
                 out.set(Facet::PasswordHistory, &password["age"]["historyCount"]);
                 out.set(Facet::LockoutAttempts, &password["lockout"]["maxAttempts"]);
                 out.set(Facet::PasswordChange, &actions["passwordChange"]["access"]);
-                out.set(Facet::PasswordReset, &actions["selfServicePasswordReset"]["access"]);
-                out.set(Facet::PasswordUnlock, &actions["selfServiceUnlock"]["access"]);
+                out.set(
+                    Facet::PasswordReset,
+                    &actions["selfServicePasswordReset"]["access"],
+                );
+                out.set(
+                    Facet::PasswordUnlock,
+                    &actions["selfServiceUnlock"]["access"],
+                );
             }
             PolicyKind::MfaEnroll => {
                 let mut by_status: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -405,7 +425,10 @@ impl Outcome {
                     out.set(Facet::VerificationMethod, &method["type"]);
                     out.set(Facet::FactorMode, &method["factorMode"]);
                     out.set(Facet::ReauthenticateIn, &method["reauthenticateIn"]);
-                    if method["constraints"].as_array().is_some_and(|c| !c.is_empty()) {
+                    if method["constraints"]
+                        .as_array()
+                        .is_some_and(|c| !c.is_empty())
+                    {
                         out.set(Facet::Constraints, &method["constraints"]);
                     }
                 }
@@ -421,7 +444,10 @@ impl Outcome {
                 out.set(Facet::TargetGroups, &enrollment["targetGroupIds"]);
             }
             PolicyKind::EntityRisk => {
-                out.set(Facet::RiskActions, &action_names(&actions["entityRisk"]["actions"]));
+                out.set(
+                    Facet::RiskActions,
+                    &action_names(&actions["entityRisk"]["actions"]),
+                );
             }
             PolicyKind::PostAuthSession => {
                 out.set(
@@ -431,9 +457,18 @@ impl Outcome {
             }
             PolicyKind::AuthorizationServer => {
                 let token = &actions["token"];
-                out.set(Facet::AccessTokenLifetime, &token["accessTokenLifetimeMinutes"]);
-                out.set(Facet::RefreshTokenLifetime, &token["refreshTokenLifetimeMinutes"]);
-                out.set(Facet::RefreshTokenWindow, &token["refreshTokenWindowMinutes"]);
+                out.set(
+                    Facet::AccessTokenLifetime,
+                    &token["accessTokenLifetimeMinutes"],
+                );
+                out.set(
+                    Facet::RefreshTokenLifetime,
+                    &token["refreshTokenLifetimeMinutes"],
+                );
+                out.set(
+                    Facet::RefreshTokenWindow,
+                    &token["refreshTokenWindowMinutes"],
+                );
             }
         }
         out
@@ -532,19 +567,46 @@ mod tests {
 
     #[test]
     fn loosening_directions() {
-        assert_eq!(Facet::Access.loosens(&json!("DENY"), &json!("ALLOW")), Some(true));
-        assert_eq!(Facet::MfaRequired.loosens(&json!(true), &json!(false)), Some(true));
-        assert_eq!(Facet::MfaRequired.loosens(&json!(false), &json!(true)), Some(false));
-        assert_eq!(Facet::SessionLifetime.loosens(&json!(720), &json!(0)), Some(true));
-        assert_eq!(Facet::SessionLifetime.loosens(&json!(720), &json!(480)), Some(false));
-        assert_eq!(Facet::FactorMode.loosens(&json!("2FA"), &json!("1FA")), Some(true));
-        assert_eq!(Facet::PasswordMinLength.loosens(&json!(12), &json!(8)), Some(true));
-        assert_eq!(Facet::ReauthenticateIn.loosens(&json!("PT2H"), &json!("PT12H")), Some(true));
+        assert_eq!(
+            Facet::Access.loosens(&json!("DENY"), &json!("ALLOW")),
+            Some(true)
+        );
+        assert_eq!(
+            Facet::MfaRequired.loosens(&json!(true), &json!(false)),
+            Some(true)
+        );
+        assert_eq!(
+            Facet::MfaRequired.loosens(&json!(false), &json!(true)),
+            Some(false)
+        );
+        assert_eq!(
+            Facet::SessionLifetime.loosens(&json!(720), &json!(0)),
+            Some(true)
+        );
+        assert_eq!(
+            Facet::SessionLifetime.loosens(&json!(720), &json!(480)),
+            Some(false)
+        );
+        assert_eq!(
+            Facet::FactorMode.loosens(&json!("2FA"), &json!("1FA")),
+            Some(true)
+        );
+        assert_eq!(
+            Facet::PasswordMinLength.loosens(&json!(12), &json!(8)),
+            Some(true)
+        );
+        assert_eq!(
+            Facet::ReauthenticateIn.loosens(&json!("PT2H"), &json!("PT12H")),
+            Some(true)
+        );
         assert_eq!(
             Facet::RequiredAuthenticators.loosens(&json!(["a", "b"]), &json!(["a"])),
             Some(true)
         );
-        assert_eq!(Facet::EnrollPrompt.loosens(&json!("LOGIN"), &json!("CHALLENGE")), None);
+        assert_eq!(
+            Facet::EnrollPrompt.loosens(&json!("LOGIN"), &json!("CHALLENGE")),
+            None
+        );
     }
 
     #[test]

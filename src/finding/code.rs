@@ -65,6 +65,8 @@ codes! {
         "A manifest file holds one YAML document; split `---`-separated documents into separate files.";
     NoManifests = "OKP008", Error, "no manifest files",
         "The directory contains no `*.yaml` or `*.yml` files.";
+    UndefinedVariable = "OKP009", Error, "undefined variable",
+        "A `${name}` in a manifest names no variable of `oktapol.yaml` (the top-level `variables:` and those of the environment selected with `--env`). Write `$${` for a literal `${`.";
     // Schema.
     UnknownKey = "OKP010", Error, "unknown key",
         "The key is not part of the manifest format at this place. Keys are spelled as the Okta API spells them.";
@@ -78,6 +80,8 @@ codes! {
         "A number, string length or list size is outside the bounds Okta accepts.";
     SchemaViolation = "OKP015", Error, "schema violation",
         "The value does not match the JSON Schema (`schema/oktapol.schema.json`).";
+    InvalidVariableReference = "OKP016", Error, "invalid variable reference",
+        "A `${` is not closed with `}`, names no valid variable name (`${groups.admins}`), or a list variable stands inside other text instead of being the whole value.";
     // Identity and order.
     DuplicatePolicyName = "OKP100", Error, "duplicate policy name",
         "Policies are identified by (kind, name); two policies of one kind share a name.";

@@ -4,6 +4,7 @@
 
 mod code;
 mod docs;
+pub mod examples;
 
 pub use code::{Code, CodeInfo};
 pub use docs::codes_markdown;

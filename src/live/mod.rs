@@ -68,6 +68,16 @@ impl LiveOrg {
     }
 }
 
+/// The policy of `kind` an app is mapped to (access and profile
+/// enrollment policies; `None` for other kinds).
+pub fn mapped_policy(app: &Application, kind: PolicyKind) -> Option<&str> {
+    match kind {
+        PolicyKind::Access => app.access_policy_id(),
+        PolicyKind::ProfileEnrollment => app.profile_enrollment_policy_id(),
+        _ => None,
+    }
+}
+
 /// The Okta `PolicyType` of a kind.
 pub fn policy_type(kind: PolicyKind) -> PolicyType {
     PolicyType::from(kind.okta_type().to_owned())

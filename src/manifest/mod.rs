@@ -20,6 +20,7 @@ pub mod reference;
 pub mod set;
 pub mod sign_on;
 pub mod source;
+pub mod variables;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

@@ -19,6 +19,9 @@ pub struct Options {
     pub prune: bool,
     /// Requests in flight at once while reading.
     pub parallelism: usize,
+    /// `--impact`: also compare who is affected, over at most this many
+    /// sign-in contexts (the directory and the apps are read for it).
+    pub impact: Option<usize>,
 }
 
 impl Default for Options {
@@ -26,6 +29,7 @@ impl Default for Options {
         Options {
             prune: false,
             parallelism: 4,
+            impact: None,
         }
     }
 }
@@ -90,6 +94,9 @@ pub async fn make_plan_and_live(
         .filter_map(|l| l.server_id.clone())
         .collect();
     needs.servers.dedup();
+    if options.impact.is_some() {
+        impact_needs(&mut needs, &desired);
+    }
     let live = live::read(api, organization, &needs, servers, options.parallelism).await?;
     findings.extend(resolve::resolve(&mut desired, &live.directory));
     if !findings.is_empty() {
@@ -103,7 +110,7 @@ pub async fn make_plan_and_live(
         locate,
     };
     let diff = diff::diff(&desired, &live, &context).map_err(PlanError::Findings)?;
-    let plan = Plan {
+    let mut plan = Plan {
         format_version: PLAN_FORMAT,
         oktapol_version: env!("CARGO_PKG_VERSION").to_owned(),
         org: api.describe(),
@@ -115,8 +122,33 @@ pub async fn make_plan_and_live(
         unmanaged: diff.unmanaged,
         renumbered: diff.renumbered,
         fingerprint: diff.fingerprint,
+        impact: None,
     };
+    if let Some(limit) = options.impact {
+        plan.impact = Some(crate::impact::impact(&plan, &live, limit));
+    }
     Ok((plan, live))
+}
+
+/// What `--impact` reads besides what the plan needs: the apps (access
+/// and profile enrollment policies are picked by them) and the directory
+/// collections conditions refer to, so contexts name groups, zones, apps,
+/// identity providers and user types (and know the Everyone group).
+pub(crate) fn impact_needs(needs: &mut crate::live::Needs, desired: &Desired) {
+    use crate::desired::references::Collection;
+    needs.apps = true;
+    needs.collections.extend([
+        Collection::Groups,
+        Collection::Zones,
+        Collection::Idps,
+        Collection::UserTypes,
+    ]);
+    if desired
+        .managed
+        .contains(&crate::manifest::kind::PolicyKind::AuthorizationServer)
+    {
+        needs.collections.insert(Collection::AuthServers);
+    }
 }
 
 /// Identity Engine kinds managed against a Classic org: one error per kind,

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::client::Scope;
 use crate::emulator::Engine;
+use crate::impact::Impact;
 use crate::manifest::PolicyKind;
 
 /// The version of the plan's JSON format.
@@ -44,6 +45,9 @@ pub struct Plan {
     /// What the plan was computed against; `apply plan.json` refuses when
     /// it changed.
     pub fingerprint: Fingerprint,
+    /// Who the plan affects (`plan --impact`): information, not executed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<Impact>,
 }
 
 /// What a change does.

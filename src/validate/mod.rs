@@ -15,6 +15,7 @@ use crate::manifest::address::address;
 use crate::manifest::load::{self, Loaded};
 use crate::manifest::set::{Document, ManifestSet};
 use crate::manifest::source::{FileId, Sources};
+use crate::manifest::variables::{self, Variables};
 use crate::schema::ManifestSchema;
 
 /// The outcome of validating a manifest path.
@@ -48,8 +49,19 @@ pub fn validate_path(path: &Path) -> Validation {
     validate_loaded(load::load(path))
 }
 
+/// Validates the manifests at `path` with `${name}` references replaced by
+/// the variables of `oktapol.yaml`.
+pub fn validate_path_with(path: &Path, variables: &Variables) -> Validation {
+    validate_loaded_with(load::load(path), variables)
+}
+
 /// Validates files already read into memory.
 pub fn validate_loaded(loaded: Loaded) -> Validation {
+    validate_loaded_with(loaded, &Variables::default())
+}
+
+/// Validates files already read into memory, substituting `variables`.
+pub fn validate_loaded_with(loaded: Loaded, variables: &Variables) -> Validation {
     let Loaded {
         sources,
         readable,
@@ -61,10 +73,23 @@ pub fn validate_loaded(loaded: Loaded) -> Validation {
         // One file's JSON value at a time: it is dropped once typed.
         match load::parse(file, &sources.get(file).text) {
             Err(finding) => findings.push(finding),
-            Ok(value) => match typed(schema, file, &value) {
-                Ok(manifest) => set.documents.push(Document { file, manifest }),
-                Err(schema_findings) => findings.extend(schema_findings),
-            },
+            Ok(mut value) => {
+                // Variables first, on the parsed values, so positions stay the file's.
+                let substituted =
+                    variables::substitute(file, sources.get(file), &mut value, variables);
+                let failed = !substituted.failed.is_empty();
+                findings.extend(substituted.findings);
+                match typed(schema, file, &value) {
+                    Ok(manifest) if !failed => set.documents.push(Document { file, manifest }),
+                    Ok(_) => {}
+                    // A reference left as written is already reported.
+                    Err(schema_findings) => findings.extend(
+                        schema_findings
+                            .into_iter()
+                            .filter(|finding| !at_any(&finding.location, &substituted.failed)),
+                    ),
+                }
+            }
         }
     }
     // Semantic rules compare policies across files; they run on the files
@@ -76,6 +101,11 @@ pub fn validate_loaded(loaded: Loaded) -> Validation {
         set,
         findings,
     }
+}
+
+/// Whether a finding points at one of `pointers`.
+fn at_any(location: &Location, pointers: &[String]) -> bool {
+    matches!(location, Location::Node { pointer, .. } if pointers.contains(pointer))
 }
 
 /// Schema-checks one document and reads it into the typed model.

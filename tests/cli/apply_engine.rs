@@ -427,7 +427,8 @@ fn apply_every_example_then_nothing_is_left_and_nothing_is_written() {
         .filter_map(|entry| {
             let path = entry.ok()?.path();
             let name = path.file_name()?.to_str()?.to_owned();
-            path.is_dir().then(|| format!("examples/{name}"))
+            let manifests = !crate::examples::NOT_EXAMPLES.contains(&name.as_str());
+            (path.is_dir() && manifests).then(|| format!("examples/{name}"))
         })
         .collect();
     examples.sort();

@@ -33,12 +33,17 @@ const KIND_EXAMPLES: [(&str, PolicyKind); 9] = [
     ("authorization-server", PolicyKind::AuthorizationServer),
 ];
 
+/// Directories under `examples/` that hold no manifests: `oktapol test`
+/// case files, and CI workflows (tested by `ci_examples`).
+pub const NOT_EXAMPLES: &[&str] = &["cases", "ci"];
+
 /// The names of the directories directly under `examples/`, sorted.
 fn example_names() -> Vec<String> {
     let entries = std::fs::read_dir(root().join("examples")).expect("read examples/");
     let mut names: Vec<String> = entries
         .map(|entry| entry.expect("read examples/ entry").path())
         .filter(|path| path.is_dir())
+        .filter(|path| !NOT_EXAMPLES.iter().any(|n| path.ends_with(n)))
         .filter_map(|path| Some(path.file_name()?.to_string_lossy().into_owned()))
         .collect();
     names.sort();
@@ -61,7 +66,9 @@ fn manifest_files(dir: &Path) -> Vec<PathBuf> {
         for entry in std::fs::read_dir(&current).expect("read example directory") {
             let path = entry.expect("read example entry").path();
             if path.is_dir() {
-                pending.push(path);
+                if !NOT_EXAMPLES.iter().any(|n| path.ends_with(n)) {
+                    pending.push(path);
+                }
             } else if path
                 .extension()
                 .is_some_and(|ext| ext == "yaml" || ext == "yml")

@@ -40,6 +40,7 @@ fn empty_plan() -> Plan {
         unmanaged: Vec::new(),
         renumbered: Vec::new(),
         fingerprint: Fingerprint::default(),
+        impact: None,
     }
 }
 

@@ -6,9 +6,13 @@
 //! its reset; idempotent requests retried with backoff after server errors
 //! and transport failures, creates only when they certainly did not happen.
 //! Every wait goes through the injected [`Clock`], so tests run in
-//! controlled time. The API token goes in one header, to the org's own
-//! origin only, and appears in no `Debug` output and no error.
+//! controlled time. The credentials — an API token, or a service app's
+//! access token with DPoP proofs ([`oauth`]) — go in the headers of
+//! requests to the org's own origin only, and appear in no `Debug` output
+//! and no error.
 
+mod auth;
+mod oauth;
 mod pagination;
 mod rate_limit;
 mod response;
@@ -22,25 +26,31 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use reqwest::{Method, StatusCode, Url};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
+pub use self::auth::Credentials;
+pub use self::oauth::TokenScopes;
 pub use self::retry::RetryPolicy;
 pub use self::secret::{ApiToken, TokenError};
 pub use self::url::{OrgUrl, OrgUrlError};
 
+use self::auth::Auth;
+use self::oauth::{AuthRetries, OAuthSession};
 use self::pagination::{PAGE_LIMIT, next_page};
 use self::rate_limit::{Bucket, RateLimitHeaders, RateLimiter, Reservation};
 use self::response::{Answer, MAX_BODY_BYTES};
 use self::retry::{Replay, may_retry};
 use super::api::{Api, Organization, Scope};
 use super::error::{ApiError, ApiResult, TransportKind};
+use super::oauth::{KeyError, ServiceApp};
 use super::wire::{
     Application, Authenticator, AuthorizationServer, Group, IdentityProvider, InlineHook,
-    NetworkZone, Policy, PolicyRule, PolicyType, User, UserType,
+    NetworkZone, Policy, PolicyRule, PolicyType, SimulateExpand, SimulateRequest, SimulateResponse,
+    User, UserType,
 };
 use crate::clock::Clock;
 use crate::emulator::Engine;
@@ -62,8 +72,8 @@ const MAX_PAGES: usize = 10_000;
 pub struct HttpConfig {
     /// Where the org is.
     pub org: OrgUrl,
-    /// The SSWS API token.
-    pub token: ApiToken,
+    /// The API token or the service app.
+    pub credentials: Credentials,
     /// Requests in flight at once (at least 1).
     pub parallelism: usize,
     /// How long one attempt may take.
@@ -77,9 +87,18 @@ pub struct HttpConfig {
 impl HttpConfig {
     /// The defaults for `org` with `token`.
     pub fn new(org: OrgUrl, token: ApiToken, clock: Arc<dyn Clock>) -> Self {
+        Self::with_credentials(org, Credentials::ApiToken(token), clock)
+    }
+
+    /// The defaults for `org` with a service app's OAuth 2.0 credentials.
+    pub fn service_app(org: OrgUrl, app: ServiceApp, clock: Arc<dyn Clock>) -> Self {
+        Self::with_credentials(org, Credentials::ServiceApp(app), clock)
+    }
+
+    fn with_credentials(org: OrgUrl, credentials: Credentials, clock: Arc<dyn Clock>) -> Self {
         HttpConfig {
             org,
-            token,
+            credentials,
             parallelism: DEFAULT_PARALLELISM,
             timeout: DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
@@ -106,7 +125,7 @@ impl fmt::Debug for HttpConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpConfig")
             .field("org", &self.org)
-            .field("token", &self.token)
+            .field("credentials", &self.credentials)
             .field("parallelism", &self.parallelism)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
@@ -123,6 +142,9 @@ pub enum HttpClientError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Token(#[from] TokenError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Key(#[from] KeyError),
     #[error("cannot set up the HTTP client: {reason}")]
     #[diagnostic(
         code(oktapol::client::setup),
@@ -135,9 +157,7 @@ pub enum HttpClientError {
 pub struct HttpClient {
     http: reqwest::Client,
     org: OrgUrl,
-    /// Kept to scrub server text in errors; sent only as `authorization`.
-    token: ApiToken,
-    authorization: HeaderValue,
+    auth: Auth,
     clock: Arc<dyn Clock>,
     permits: Semaphore,
     parallelism: usize,
@@ -150,7 +170,7 @@ impl fmt::Debug for HttpClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpClient")
             .field("org", &self.org)
-            .field("token", &self.token)
+            .field("auth", &self.auth)
             .field("parallelism", &self.parallelism)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
@@ -197,13 +217,21 @@ impl HttpClient {
     /// A client for `config.org`.
     pub fn new(config: HttpConfig) -> Result<Self, HttpClientError> {
         let parallelism = config.parallelism.max(1);
-        let authorization = config.token.authorization()?;
+        let auth = match config.credentials {
+            Credentials::ApiToken(token) => Auth::ssws(token)?,
+            Credentials::ServiceApp(app) => Auth::OAuth(Arc::new(OAuthSession::new(
+                app,
+                &config.org,
+                Arc::clone(&config.clock),
+                config.retry.clone(),
+            )?)),
+        };
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("oktapol/", env!("CARGO_PKG_VERSION")))
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(CONNECT_TIMEOUT))
             // Okta's API never redirects; following one could carry the
-            // token elsewhere, so a redirect is reported instead.
+            // credentials elsewhere, so a redirect is reported instead.
             .redirect(reqwest::redirect::Policy::none())
             .pool_max_idle_per_host(parallelism);
         if config.org.is_loopback() {
@@ -218,8 +246,7 @@ impl HttpClient {
         Ok(HttpClient {
             http,
             org: config.org,
-            token: config.token,
-            authorization,
+            auth,
             clock: config.clock,
             permits: Semaphore::new(parallelism),
             parallelism,
@@ -232,6 +259,11 @@ impl HttpClient {
     /// The org this client talks to.
     pub fn org(&self) -> &OrgUrl {
         &self.org
+    }
+
+    /// With a service app, the handle that adds scopes to its next token.
+    pub fn token_scopes(&self) -> Option<TokenScopes> {
+        self.auth.token_scopes(&self.http)
     }
 
     /// The URL of `segments` under a policy scope's collection (the path
@@ -285,17 +317,28 @@ impl HttpClient {
         let bucket = Bucket::for_path(call.url.path());
         let mut backoff = self.retry.backoff();
         let mut rate_limit_waits = 0;
+        let mut auth_retries = AuthRetries::default();
         // Whether an earlier attempt may have taken effect.
         let mut maybe_executed = false;
         loop {
             let (permit, reservation) = self.admit(&request, bucket).await?;
+            let started = std::time::Instant::now();
             let attempt = self.attempt(call, &request).await;
             drop((reservation, permit));
+            // By method and path only: no header, body or query is logged.
+            match &attempt {
+                Ok(answer) => tracing::debug!(
+                    "{request} → {} ({} ms)",
+                    answer.status.as_u16(),
+                    started.elapsed().as_millis()
+                ),
+                Err(error) => tracing::debug!("{request} failed: {error}"),
+            }
             let error = match attempt {
                 Ok(answer) if answer.status.is_success() => return Ok(answer),
                 Ok(answer) if answer.status == StatusCode::TOO_MANY_REQUESTS => {
                     if rate_limit_waits >= self.retry.max_rate_limit_waits {
-                        return Err(response::okta_error(&request, &answer, &self.token));
+                        return Err(response::okta_error(&request, &answer, &self.auth));
                     }
                     self.wait_out_429(bucket, &answer, rate_limit_waits).await;
                     rate_limit_waits += 1;
@@ -309,7 +352,23 @@ impl HttpClient {
                 {
                     return Ok(answer);
                 }
-                Ok(answer) => response::okta_error(&request, &answer, &self.token),
+                // A DPoP nonce asked for, or an access token refused: not
+                // executed, so sent again at once.
+                Ok(answer)
+                    if answer.status == StatusCode::UNAUTHORIZED
+                        && self
+                            .auth
+                            .retry_unauthorized(&answer, &mut auth_retries)
+                            .await =>
+                {
+                    continue;
+                }
+                Ok(answer) => self.auth.explain(
+                    &call.method,
+                    &call.url,
+                    &answer,
+                    response::okta_error(&request, &answer, &self.auth),
+                ),
                 Err(error) => error,
             };
             maybe_executed |= error.outcome_unknown();
@@ -340,8 +399,14 @@ impl HttpClient {
         let mut builder = self
             .http
             .request(call.method.clone(), call.url.clone())
-            .header(AUTHORIZATION, self.authorization.clone())
             .header(ACCEPT, "application/json");
+        for (name, value) in self
+            .auth
+            .headers(&self.http, &call.method, &call.url)
+            .await?
+        {
+            builder = builder.header(name, value);
+        }
         match &call.body {
             Some(body) => {
                 builder = builder
@@ -358,9 +423,10 @@ impl HttpClient {
         let mut answer = builder
             .send()
             .await
-            .map_err(|error| response::transport_error(request, error, &self.token))?;
+            .map_err(|error| response::transport_error(request, error, &self.auth))?;
         let status = answer.status();
         let headers = answer.headers().clone();
+        self.auth.observe(&headers);
         // The budget counts from the headers, even if the body fails.
         self.limits
             .observe(bucket, &RateLimitHeaders::parse(&headers), self.clock.now());
@@ -376,7 +442,7 @@ impl HttpClient {
                 Ok(None) => break,
                 // An error status is what matters, whatever its body.
                 Err(_) if !status.is_success() => break,
-                Err(error) => return Err(response::transport_error(request, error, &self.token)),
+                Err(error) => return Err(response::transport_error(request, error, &self.auth)),
             }
         }
         Ok(Answer {
@@ -389,7 +455,7 @@ impl HttpClient {
     /// A request whose answer body is `T`.
     async fn fetch<T: DeserializeOwned>(&self, call: Call) -> ApiResult<T> {
         let answer = self.execute(&call).await?;
-        response::decode(&call.name(), &answer, &self.token)
+        response::decode(&call.name(), &answer, &self.auth)
     }
 
     /// A request whose answer has no body oktapol needs.
@@ -434,7 +500,7 @@ impl HttpClient {
             seen.insert(url.to_string());
             let call = Call::get(url.clone());
             let answer = self.execute(&call).await?;
-            let page: Vec<T> = response::decode(&call.name(), &answer, &self.token)?;
+            let page: Vec<T> = response::decode(&call.name(), &answer, &self.auth)?;
             items.extend(page);
             match next_page(&self.org, &url, &answer.headers) {
                 Ok(None) => return Ok(items),
@@ -675,6 +741,18 @@ impl Api for HttpClient {
         );
         self.list(url).await
     }
+
+    async fn simulate(
+        &self,
+        request: &SimulateRequest,
+        expand: SimulateExpand,
+    ) -> ApiResult<SimulateResponse> {
+        let query: Vec<(&str, &str)> = expand.values().into_iter().map(|v| ("expand", v)).collect();
+        let url = self.scope_url(&Scope::Org, &["simulate"], &query);
+        // A simulation reads and changes nothing: sending it twice is harmless.
+        let call = Self::with_body(Method::POST, url, request, Replay::Idempotent)?;
+        self.fetch(call).await
+    }
 }
 
 #[cfg(test)]
@@ -721,6 +799,16 @@ mod tests {
             &[("type", "PASSWORD"), ("limit", PAGE_LIMIT)],
         ));
         assert_eq!(call.name(), "GET /api/v1/policies");
+    }
+
+    #[test]
+    fn simulate_repeats_expand_and_shares_the_policies_bucket() {
+        let client = client();
+        let query = [("expand", "EVALUATED"), ("expand", "RULE")];
+        let url = client.scope_url(&Scope::Org, &["simulate"], &query);
+        assert_eq!(url.path(), "/api/v1/policies/simulate");
+        assert_eq!(url.query(), Some("expand=EVALUATED&expand=RULE"));
+        assert_eq!(Bucket::for_path(url.path()), Bucket::Policies);
     }
 
     #[test]

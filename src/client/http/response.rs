@@ -6,7 +6,7 @@
 //! becomes [`ApiError::Transport`] with the [`TransportKind`] that tells the
 //! caller whether the request may have taken effect. Requests are named
 //! `METHOD /path`, never with their query string or host, and any text taken
-//! from the server is scrubbed of the token before it goes into an error.
+//! from the server is scrubbed of credentials before it goes into an error.
 
 use std::error::Error as _;
 
@@ -15,7 +15,7 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, LOCATION};
 use serde::de::DeserializeOwned;
 use serde_json::Map;
 
-use super::secret::ApiToken;
+use super::secret::Scrub;
 use crate::client::wire::OktaError;
 use crate::client::{ApiError, ApiResult, TransportKind};
 
@@ -47,7 +47,7 @@ impl Answer {
 pub fn decode<T: DeserializeOwned>(
     request: &str,
     answer: &Answer,
-    token: &ApiToken,
+    token: &dyn Scrub,
 ) -> ApiResult<T> {
     serde_json::from_slice(&answer.body).map_err(|error| ApiError::Decode {
         request: request.to_owned(),
@@ -61,7 +61,7 @@ pub fn decode<T: DeserializeOwned>(
 }
 
 /// The error an unsuccessful answer to `request` stands for.
-pub fn okta_error(request: &str, answer: &Answer, token: &ApiToken) -> ApiError {
+pub fn okta_error(request: &str, answer: &Answer, token: &dyn Scrub) -> ApiError {
     let status = answer.status.as_u16();
     let parsed = serde_json::from_slice::<OktaError>(&answer.body)
         .ok()
@@ -77,7 +77,7 @@ pub fn okta_error(request: &str, answer: &Answer, token: &ApiToken) -> ApiError 
 }
 
 /// Okta's error text is the server's too; scrub it like any other.
-fn scrub_okta_error(error: &mut OktaError, token: &ApiToken) {
+fn scrub_okta_error(error: &mut OktaError, token: &dyn Scrub) {
     if let Some(summary) = &mut error.error_summary {
         *summary = token.scrub(summary);
     }
@@ -90,7 +90,7 @@ fn scrub_okta_error(error: &mut OktaError, token: &ApiToken) {
 
 /// An [`OktaError`] for an answer that carries none: the status line, what
 /// the body was, and where a redirect pointed.
-fn synthesized(answer: &Answer, token: &ApiToken) -> OktaError {
+fn synthesized(answer: &Answer, token: &dyn Scrub) -> OktaError {
     let status = answer.status;
     let mut summary = format!(
         "{} {}",
@@ -132,7 +132,7 @@ fn synthesized(answer: &Answer, token: &ApiToken) -> OktaError {
 }
 
 /// The error for a request that got no (complete) answer.
-pub fn transport_error(request: &str, error: reqwest::Error, token: &ApiToken) -> ApiError {
+pub fn transport_error(request: &str, error: reqwest::Error, token: &dyn Scrub) -> ApiError {
     let kind = if error.is_connect() {
         TransportKind::Connect
     } else if error.is_timeout() {
@@ -175,6 +175,7 @@ mod tests {
     use reqwest::header::HeaderValue;
 
     use super::*;
+    use crate::client::ApiToken;
 
     fn token() -> ApiToken {
         ApiToken::new("SECRET-TOKEN-123").expect("token")

@@ -1,7 +1,7 @@
 //! The API token, kept out of sight: [`ApiToken`] has no `Display`, its
 //! `Debug` prints `[redacted]`, it is not serialisable, and the only thing
 //! that reads it is the `Authorization` header it builds (marked sensitive,
-//! so `http`'s own `Debug` hides it too). [`ApiToken::scrub`] removes it from
+//! so `http`'s own `Debug` hides it too). [`Scrub::scrub`] removes it from
 //! any text a server sends back before that text reaches an error message,
 //! in case a proxy or a misbehaving server echoes request headers.
 
@@ -67,9 +67,17 @@ impl ApiToken {
         value.set_sensitive(true);
         Ok(value)
     }
+}
 
-    /// `text` with every occurrence of the token replaced by `[redacted]`.
-    pub(super) fn scrub(&self, text: &str) -> String {
+/// Removes credentials from text a server sent back, before it goes into
+/// an error message.
+pub trait Scrub {
+    /// `text` with every credential in it replaced by `[redacted]`.
+    fn scrub(&self, text: &str) -> String;
+}
+
+impl Scrub for ApiToken {
+    fn scrub(&self, text: &str) -> String {
         text.replace(&self.0, "[redacted]")
     }
 }

@@ -128,6 +128,16 @@ tolerant_enum! {
 }
 
 tolerant_enum! {
+    /// The result of evaluating a policy, a rule or one condition in a
+    /// policy simulation (`SimulateResultStatus`).
+    pub enum SimulateStatus {
+        Match => "MATCH",
+        NotMatch => "NOT_MATCH",
+        Undefined => "UNDEFINED",
+    }
+}
+
+tolerant_enum! {
     /// `status` of policies, rules and most directory objects.
     pub enum LifecycleStatus {
         Active => "ACTIVE",

@@ -62,6 +62,9 @@ impl OktaError {
     pub const NOT_FOUND: &str = "E0000007";
     /// `E0000011`: the API token is missing or invalid (HTTP 401).
     pub const INVALID_TOKEN: &str = "E0000011";
+    /// `E0000015`: the org does not have the feature (HTTP 401), e.g. policy
+    /// simulation on a Classic Engine org.
+    pub const FEATURE_NOT_ENABLED: &str = "E0000015";
     /// `E0000047`: the rate limit was exceeded (HTTP 429).
     pub const RATE_LIMITED: &str = "E0000047";
 
@@ -123,6 +126,15 @@ impl OktaError {
         )
     }
 
+    /// `E0000015` (401): the org lacks the feature the request needs.
+    pub fn feature_not_enabled(error_id: impl Into<String>) -> Self {
+        OktaError::new(
+            Self::FEATURE_NOT_ENABLED,
+            "You do not have permission to access the feature you are requesting",
+            error_id,
+        )
+    }
+
     /// `E0000011` (401): the API token is missing, malformed or revoked.
     pub fn invalid_token(error_id: impl Into<String>) -> Self {
         OktaError::new(Self::INVALID_TOKEN, "Invalid token provided", error_id)
@@ -142,7 +154,7 @@ impl OktaError {
     pub fn status(&self) -> Option<u16> {
         match self.error_code.as_deref()? {
             Self::API_VALIDATION_FAILED | Self::MALFORMED_JSON => Some(400),
-            Self::INVALID_TOKEN => Some(401),
+            Self::INVALID_TOKEN | Self::FEATURE_NOT_ENABLED => Some(401),
             Self::ACCESS_DENIED => Some(403),
             Self::NOT_FOUND => Some(404),
             Self::RATE_LIMITED => Some(429),

@@ -11,13 +11,19 @@ mod error;
 mod field;
 mod policy;
 mod rule;
+mod simulate;
 
 pub use directory::{
     Application, Authenticator, AuthorizationServer, Group, GroupProfile, IdentityProvider,
     InlineHook, NetworkZone, User, UserProfile, UserType,
 };
-pub use enums::{LifecycleStatus, PolicyRuleType, PolicyType};
+pub use enums::{LifecycleStatus, PolicyRuleType, PolicyType, SimulateStatus};
 pub use error::{ErrorCause, OktaError};
 pub use field::Field;
 pub use policy::Policy;
 pub use rule::PolicyRule;
+pub use simulate::{
+    PolicyContext, SIMULATED_TYPES, SimulateCondition, SimulateDevice, SimulateEvaluation,
+    SimulateExpand, SimulateIds, SimulatePolicies, SimulatePolicy, SimulateRequest,
+    SimulateResponse, SimulateRisk, SimulateRule, SimulateUser,
+};

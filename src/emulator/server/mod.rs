@@ -15,12 +15,15 @@ pub mod auth;
 pub mod body;
 pub mod connection;
 pub mod directory_routes;
+pub mod dpop;
 pub mod errors;
 pub mod faults;
+pub mod oauth;
 pub mod pagination;
 pub mod persist;
 pub mod rate_limit;
 pub mod routes;
+pub mod simulate;
 pub mod stats;
 
 use std::fmt;
@@ -41,6 +44,7 @@ use tokio::task::JoinHandle;
 use self::auth::{Authenticators, SswsToken};
 use self::errors::ApiError;
 use self::faults::{FaultConfig, Faults};
+use self::oauth::{OAuthServer, ServiceAppTokens};
 use self::persist::{PersistError, Persister};
 use self::rate_limit::{RateLimiter, RateLimits};
 use self::stats::Stats;
@@ -186,6 +190,7 @@ struct Shared {
     org_id: String,
     clock: Arc<dyn Clock>,
     authenticators: Authenticators,
+    oauth: Arc<OAuthServer>,
     rate_limiter: RateLimiter,
     faults: Faults,
     stats: Stats,
@@ -283,6 +288,11 @@ impl AppState {
         &self.0.authenticators
     }
 
+    /// The OAuth 2.0 authorization server of the seed's service apps.
+    pub fn oauth(&self) -> &OAuthServer {
+        &self.0.oauth
+    }
+
     pub fn rate_limiter(&self) -> &RateLimiter {
         &self.0.rate_limiter
     }
@@ -351,6 +361,12 @@ impl Emulator {
         }
         let engine = org.engine();
         let org_id = org.org_id().to_owned();
+        let oauth = Arc::new(OAuthServer::new(
+            seed.as_ref().map_or(&[][..], |seed| &seed.service_apps),
+            config.seed.as_deref().unwrap_or(std::path::Path::new("")),
+            &base_url,
+            Arc::clone(&config.clock),
+        )?);
         let shared = Shared {
             org: Mutex::new(org),
             engine,
@@ -359,7 +375,10 @@ impl Emulator {
             org_id,
             base_url,
             clock: Arc::clone(&config.clock),
-            authenticators: Authenticators::new().with(SswsToken::new(config.token)),
+            authenticators: Authenticators::new()
+                .with(SswsToken::new(config.token))
+                .with(ServiceAppTokens(Arc::clone(&oauth))),
+            oauth,
             rate_limiter: RateLimiter::new(config.rate_limits, Arc::clone(&config.clock)),
             faults: Faults::new(config.faults, config.rng_seed),
             stats: Stats::default(),
@@ -384,6 +403,8 @@ impl Emulator {
         Router::new()
             .merge(routes::policies(state.clone()))
             .merge(routes::well_known())
+            .merge(oauth::routes())
+            .merge(simulate::routes())
             // Directory objects, app↔policy mappings and authorization-server
             // policies: the same auth, rate limits, faults and counting.
             .merge(directory_routes::directory())

@@ -6,6 +6,7 @@
 use super::{
     Entry, entries, field_lines, follow_up_text, headline, is_destructive, outcome_line, printable,
 };
+use crate::impact::Impact;
 use crate::plan::model::{Action, Plan};
 
 /// An annotation lists at most this many field lines; the rest are counted.
@@ -19,6 +20,9 @@ pub fn render(plan: &Plan) -> String {
     );
     for entry in entries(plan) {
         out.push_str(&change_command(&entry));
+    }
+    if let Some(impact) = &plan.impact {
+        out.push_str(&impact_commands(impact));
     }
     if !plan.unmanaged.is_empty() {
         let heading = if plan.prune {
@@ -103,6 +107,42 @@ fn change_command(entry: &Entry<'_>) -> String {
         );
     }
     command(name, &properties, &capped(lines).join("\n"))
+}
+
+/// `--impact`: a `::warning` with the lines that loosen security, and a
+/// `::notice` with every line.
+fn impact_commands(impact: &Impact) -> String {
+    let text = |section: &crate::impact::Section, line: &crate::impact::Line| {
+        let mut text = format!("{}: {}", section.title, line.text());
+        if let Some(note) = line.direction.note() {
+            text.push_str(&format!(" ({note})"));
+        }
+        printable(&text)
+    };
+    let mut out = String::new();
+    let loosening: Vec<String> = impact
+        .lines()
+        .filter(|(_, line)| line.direction.flagged())
+        .map(|(section, line)| text(section, line))
+        .collect();
+    if !loosening.is_empty() {
+        out.push_str(&command(
+            "warning",
+            &[("title", "oktapol plan: impact loosens security".to_owned())],
+            &capped(loosening).join("\n"),
+        ));
+    }
+    let mut lines = vec![format!("Impact ({}):", impact.coverage_text())];
+    lines.extend(impact.lines().map(|(section, line)| text(section, line)));
+    if lines.len() == 1 {
+        lines.push("No sign-in changes its outcome.".to_owned());
+    }
+    out.push_str(&command(
+        "notice",
+        &[("title", "oktapol plan: impact".to_owned())],
+        &capped(lines).join("\n"),
+    ));
+    out
 }
 
 /// Keeps the first lines of a long message and counts the rest.

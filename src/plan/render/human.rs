@@ -23,6 +23,7 @@ pub fn render(plan: &Plan, style: PlanStyle) -> String {
     }
     write_unmanaged(&mut out, plan);
     write_renumbered(&mut out, plan);
+    write_impact(&mut out, plan, painter);
     out.push('\n');
     out.push_str(&painter.paint(Paint::Bold, &outcome_line(plan)));
     out.push('\n');
@@ -147,6 +148,45 @@ fn write_renumbered(out: &mut String, plan: &Plan) {
             object.from,
             object.to
         ));
+    }
+}
+
+/// `--impact`: who is affected, one section per list with changes, each
+/// line marked `⚠` when it loosens security.
+fn write_impact(out: &mut String, plan: &Plan, painter: Painter) {
+    let Some(impact) = &plan.impact else { return };
+    out.push('\n');
+    out.push_str(&painter.paint(
+        Paint::Bold,
+        &format!("Impact ({}):", impact.coverage_text()),
+    ));
+    out.push('\n');
+    if impact.lines().next().is_none() {
+        out.push_str("  No sign-in changes its outcome.\n");
+        return;
+    }
+    for section in impact.sections.iter().filter(|s| !s.lines.is_empty()) {
+        out.push_str(&format!("  {}\n", printable(&section.title)));
+        for line in &section.lines {
+            let (mark, paint) = if line.direction.flagged() {
+                ("⚠", Paint::Red)
+            } else {
+                ("-", Paint::Dim)
+            };
+            let mut text = format!(
+                "    {} {}",
+                painter.paint(paint, mark),
+                printable(&line.text())
+            );
+            if let Some(note) = line.direction.note() {
+                text.push_str(&format!(" ({note})"));
+            }
+            out.push_str(&text);
+            out.push('\n');
+            if let Some(matched) = line.matched_text() {
+                out.push_str(&format!("      {}\n", printable(&matched)));
+            }
+        }
     }
 }
 

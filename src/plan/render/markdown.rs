@@ -43,9 +43,68 @@ pub fn render(plan: &Plan) -> String {
         write_summary_table(&mut out, plan);
         write_changes(&mut out, plan);
     }
+    write_impact(&mut out, plan);
     write_unmanaged(&mut out, plan);
     write_renumbered(&mut out, plan);
     out
+}
+
+/// `--impact`: a table per list with changes, loosening lines flagged.
+fn write_impact(out: &mut String, plan: &Plan) {
+    let Some(impact) = &plan.impact else { return };
+    out.push_str("#### Impact: who is affected\n\n");
+    out.push_str(&format!(
+        "{}. ⚠️ marks a change that loosens security.\n\n",
+        escape_html(&capitalized(&impact.coverage_text()))
+    ));
+    if impact.lines().next().is_none() {
+        out.push_str("No sign-in changes its outcome.\n\n");
+        return;
+    }
+    let total = impact.lines().count();
+    let mut written = 0;
+    for section in impact.sections.iter().filter(|s| !s.lines.is_empty()) {
+        if written >= MAX_TABLE_ROWS {
+            break;
+        }
+        out.push_str(&format!(
+            "**{}**\n\n",
+            escape_html(&printable(&section.title))
+        ));
+        out.push_str("| | Who | Change |\n|---|---|---|\n");
+        for line in section.lines.iter().take(MAX_TABLE_ROWS - written) {
+            let mark = match line.direction.note() {
+                Some(note) if line.direction.flagged() => format!("⚠️ {note}"),
+                Some(note) => note.to_owned(),
+                None => String::new(),
+            };
+            let mut change = escape_cell(&printable(&line.changes_text()));
+            if let Some(matched) = line.matched_text() {
+                change.push_str(&format!("<br>{}", escape_cell(&printable(&matched))));
+            }
+            out.push_str(&format!(
+                "| {mark} | {} | {change} |\n",
+                escape_cell(&printable(&line.who))
+            ));
+            written += 1;
+        }
+        out.push('\n');
+    }
+    if total > written {
+        out.push_str(&format!(
+            "…and {} more; run <code>oktapol plan --impact</code> for all of them.\n\n",
+            counted(total - written, "line", "lines")
+        ));
+    }
+}
+
+/// The text with its first letter in upper case.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// The engine and the managed kinds, in one line.
