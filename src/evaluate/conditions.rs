@@ -561,44 +561,54 @@ fn auth_provider(value: &Value, context: &Context, out: &mut Vec<Check>) {
 
 fn clients(value: &Value, context: &Context, out: &mut Vec<Check>) {
     let include = strings(&value["include"]);
-    if include.is_empty() || include.contains(&"ALL_CLIENTS") {
+    if include.contains(&"ALL_CLIENTS") {
         return;
     }
-    out.push(match context.client.as_deref() {
-        None => Check::undefined(
-            "clients.include",
-            format!(
-                "the case gives no OAuth client (the policy is for {})",
-                list(&include)
-            ),
-        ),
-        Some(client) => Check::when(
-            "clients.include",
-            include.contains(&client),
-            format!("the client {client} is included"),
-            format!("the client {client} is none of: {}", list(&include)),
-        ),
-    });
+    one_of(
+        "clients.include",
+        &include,
+        context.client.as_deref(),
+        "OAuth client",
+        out,
+    );
 }
 
 fn grant_types(value: &Value, context: &Context, out: &mut Vec<Check>) {
     let include = strings(&value["include"]);
+    one_of(
+        "grantTypes.include",
+        &include,
+        context.grant_type.as_deref(),
+        "grant type",
+        out,
+    );
+}
+
+/// A condition that the context's single `actual` value (a client, a
+/// grant type) be one of `include`; nothing when `include` is empty.
+fn one_of(
+    condition: &str,
+    include: &[&str],
+    actual: Option<&str>,
+    noun: &str,
+    out: &mut Vec<Check>,
+) {
     if include.is_empty() {
         return;
     }
-    out.push(match context.grant_type.as_deref() {
+    out.push(match actual {
         None => Check::undefined(
-            "grantTypes.include",
+            condition,
             format!(
-                "the case gives no grant type (the rule is for {})",
-                list(&include)
+                "the case gives no {noun} (the condition is for {})",
+                list(include)
             ),
         ),
-        Some(grant) => Check::when(
-            "grantTypes.include",
-            include.contains(&grant),
-            format!("the grant type {grant} is included"),
-            format!("the grant type {grant} is none of: {}", list(&include)),
+        Some(actual) => Check::when(
+            condition,
+            include.contains(&actual),
+            format!("the {noun} {actual} is included"),
+            format!("the {noun} {actual} is none of: {}", list(include)),
         ),
     });
 }
