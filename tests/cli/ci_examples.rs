@@ -268,7 +268,7 @@ async fn emulator(dir: &Path) -> Server {
         .map(|line| format!("      {line}\n"))
         .collect();
     seed.push_str(&format!(
-        "serviceApps:\n  - clientId: {CLIENT_ID}\n    publicKey: |\n{public}    scopes: [okta.policies.read, okta.policies.manage, okta.apps.read, okta.apps.manage, okta.groups.read, okta.networkZones.read]\n"
+        "serviceApps:\n  - clientId: {CLIENT_ID}\n    publicKey: |\n{public}    scopes: [okta.policies.read, okta.policies.manage, okta.apps.read, okta.apps.manage, okta.groups.read, okta.networkZones.read, okta.idps.read, okta.userTypes.read]\n"
     ));
     let path = dir.join("emulator-seed.yaml");
     std::fs::write(&path, seed).expect("write the seed");
@@ -431,7 +431,7 @@ async fn the_github_workflow_runs_against_the_emulator() {
         github_jobs,
         &[
             (Event::Review, "validate policies --format sarif"),
-            (Event::Review, "plan policies --format markdown"),
+            (Event::Review, "plan policies --impact --format markdown"),
             (Event::Merge, "apply plan.json --auto-approve"),
             (Event::Schedule, "--detailed-exitcode"),
         ],
@@ -446,7 +446,7 @@ async fn the_gitlab_pipeline_runs_against_the_emulator() {
         gitlab_jobs,
         &[
             (Event::Review, "validate policies"),
-            (Event::Review, "plan policies --format markdown"),
+            (Event::Review, "plan policies --impact --format markdown"),
             (Event::Merge, "apply plan.json --auto-approve"),
             (Event::Schedule, "--detailed-exitcode"),
         ],
