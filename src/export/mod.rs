@@ -18,7 +18,7 @@ mod defaults;
 pub mod names;
 mod objects;
 pub mod read;
-mod yaml;
+pub(crate) mod yaml;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -112,7 +112,7 @@ pub fn export(live: &LiveOrg, kinds: &[PolicyKind]) -> Result<Export, ExportErro
     for kind in PolicyKind::ALL {
         if kinds.contains(&kind) && !available(&[kind], engine).contains(&kind) {
             out.notes.push(format!(
-                "skipped {}: the org runs Classic Engine, which has no {}s",
+                "skipped {}: the org runs Classic Engine; the {} kind needs Identity Engine",
                 kind.manifest_key(),
                 kind.label()
             ));

@@ -882,7 +882,7 @@ passwordPolicies: []
   - name: Finance apps
     apps: [Workday]
 "##,
-            reported: r##"policies.yaml:1:1: `accessPolicies`: the org runs Classic Engine, which has no access policys"##,
+            reported: r##"policies.yaml:1:1: `accessPolicies`: the org runs Classic Engine; the access policy kind needs Identity Engine"##,
             run: Run::Plan(OrgUnderTest::Classic),
         },
     ),

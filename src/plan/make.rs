@@ -180,7 +180,7 @@ fn engine_findings(
                 Code::KindNotInEngine,
                 location,
                 format!(
-                    "`{key}`: the org runs Classic Engine, which has no {}s",
+                    "`{key}`: the org runs Classic Engine; the {} kind needs Identity Engine",
                     kind.label()
                 ),
             )
