@@ -113,6 +113,17 @@ pub enum Command {
         after_help = "Examples:\n  oktapol simulate examples/quickstart --cases examples/cases/quickstart.yaml --org local\n  OKTA_ORG_URL=https://acme.okta.com OKTA_API_TOKEN=… oktapol simulate policies/ --cases cases.yaml --format json\n\nOkta simulates sign-on, MFA enrollment, access and profile enrollment policies (Identity Engine only); expectations on other kinds are reported as not simulatable.\n\nExit codes: 0 Okta agrees with the manifests and the cases, 1 a mismatch, an error, or invalid manifests or cases."
     )]
     Simulate(crate::commands::simulate::SimulateArgs),
+    /// Convert MFA enrollment policies from classic `factors` to `authenticators`, or back.
+    #[command(
+        after_help = "Examples:\n  oktapol migrate authenticators policies/\n  oktapol migrate authenticators policies/ --write\n  oktapol migrate factors policies/mfa.yaml\n\nWithout --write a unified diff is printed. Exit codes: 0 nothing to migrate (or written), 1 invalid manifests or a policy that cannot be converted, 2 changes present."
+    )]
+    Migrate(crate::commands::migrate::MigrateArgs),
+    /// Show, per group, which MFA enrollment policy applies, what users must enroll and when, and which rules ask for MFA (offline).
+    #[command(
+        name = "mfa-report",
+        after_help = "Examples:\n  oktapol mfa-report examples/quickstart\n  oktapol mfa-report policies/ --format markdown > mfa.md"
+    )]
+    MfaReport(crate::commands::mfa_report::MfaReportArgs),
     /// Print the manifest JSON Schema (draft 2020-12).
     #[command(
         after_help = "Examples:\n  oktapol schema > schema/oktapol.schema.json\n  oktapol schema | jq '.properties | keys'"
@@ -306,6 +317,8 @@ impl Command {
             Command::Apply(args) => args.path = manifests,
             Command::Test(args) => args.path = manifests,
             Command::Simulate(args) => args.path = manifests,
+            Command::MfaReport(args) => args.path = manifests,
+            Command::Migrate(args) => args.path = manifests,
             Command::Export(args) => args.out = manifests,
             Command::Schema
             | Command::Codes
@@ -324,6 +337,8 @@ impl Command {
                 | Command::Apply(_)
                 | Command::Test(_)
                 | Command::Simulate(_)
+                | Command::MfaReport(_)
+                | Command::Migrate(_)
                 | Command::Export(_)
         )
     }
@@ -446,6 +461,8 @@ fn run_with(args: &Args, config: &Config) -> Result<ExitCode, Error> {
         Command::Apply(apply) => crate::commands::apply::run(apply, config, &print),
         Command::Test(test) => crate::commands::test::run(test, config, &print),
         Command::Simulate(simulate) => crate::commands::simulate::run(simulate, config, &print),
+        Command::MfaReport(mfa) => crate::commands::mfa_report::run(mfa, config, &print),
+        Command::Migrate(migrate) => crate::commands::migrate::run(migrate, config, &print),
         Command::Export(export) => crate::commands::export::run(export, config, &print),
         Command::Emulator(emulator) => Ok(run_emulator(emulator)),
     }

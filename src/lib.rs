@@ -22,6 +22,8 @@ pub mod impact;
 pub mod live;
 pub mod logging;
 pub mod manifest;
+pub mod mfa;
+pub mod migrate;
 pub mod plan;
 pub mod report;
 pub mod resolve;

@@ -4,6 +4,8 @@
 
 pub mod apply;
 pub mod export;
+pub mod mfa_report;
+pub mod migrate;
 pub mod plan;
 pub mod simulate;
 pub mod test;

@@ -162,6 +162,11 @@ codes! {
         "Every IdP discovery provider except `OKTA`, `IWA` and `AgentlessDSSO` needs the identity provider's `name` or `id`.";
     AppOnAccountManagementPolicy = "OKP175", Error, "app mapped to the account management policy",
         "Okta's account management policy cannot be assigned to apps, and only its rules can be changed.";
+    // Cross-policy MFA checks (seeds 000, 001, 003).
+    MfaNotEnrollable = "OKP180", Error, "MFA required but not enrollable",
+        "A sign-on rule requires a factor (or an access rule asks for two factors or a possession factor) for users whose MFA enrollment policy lets them enroll nothing besides the password, so they cannot sign in.";
+    ChainNotEnrollable = "OKP181", Error, "no chain's first authenticator is enrollable",
+        "An access rule uses authentication method chains, and the MFA enrollment policy for its users allows none of the chains' first authenticators; users must be enrolled in the first factor of a chain to sign in (seed 003).";
     // Warnings: legal but risky.
     NoMfaForEveryone = "OKP200", Warning, "sign-in without MFA for everyone",
         "A sign-on rule allows everyone, from anywhere, without a second factor.";
@@ -173,6 +178,16 @@ codes! {
         "A policy with no rules never applies (Okta moves on to the next policy).";
     UnreachableRule = "OKP207", Warning, "unreachable rule",
         "An earlier rule of the same policy has no conditions, so this rule is never evaluated.";
+    EnrollmentWithoutActivation = "OKP210", Warning, "enrollment without activation",
+        "An MFA enrollment policy requires factors for users whom no sign-on or access rule ever asks for a second factor: enrollment does not make MFA active (seed 000).";
+    ChainFirstFactorOptional = "OKP211", Warning, "chain's first authenticator only optional",
+        "An access rule uses authentication method chains whose first authenticators the enrollment policy for its users allows but does not require; users who skip enrolling them cannot sign in (seed 003).";
+    ChainBehindExternalIdp = "OKP212", Warning, "chains for users of an external IdP",
+        "IdP discovery routes some users of an access rule with authentication method chains to another identity provider, where the chains do not apply (seed 003).";
+    RecoverySupersedesEnrollment = "OKP213", Warning, "recovery supersedes enrollment",
+        "A password policy's recovery needs an authenticator that the enrollment policy for the same users leaves optional or disallows; the password policy wins, so users must enroll it for password recovery (seed 001).";
+    MfaCheckSkipped = "OKP290", Info, "cross-policy MFA check skipped",
+        "A cross-policy MFA check needs a policy kind the manifests do not manage (e.g. no `mfaEnrollPolicies`); it is skipped rather than guessed.";
     // Planning against a live org.
     UnresolvedReference = "OKP300", Error, "unresolved reference",
         "A name in the manifests (group, user login, zone, app label, IdP, user type, inline hook, authorization server) matches no object in the org.";

@@ -782,6 +782,70 @@ passwordPolicies: []
         },
     ),
     (
+        Code::MfaNotEnrollable,
+        Example {
+            manifest: r##"signOnPolicies:
+  - name: Contractors
+    conditions: { people: { groups: { include: [Contractors] } } }
+    rules:
+      - name: Always MFA
+        actions: { signon: { access: ALLOW, requireFactor: true, factorPromptMode: ALWAYS } }
+mfaEnrollPolicies:
+  - name: Contractors MFA
+    conditions: { people: { groups: { include: [Contractors] } } }
+    settings:
+      type: AUTHENTICATORS
+      authenticators:
+        - { key: okta_password, enroll: { self: REQUIRED } }
+        - { key: okta_email, enroll: { self: NOT_ALLOWED } }
+        - { key: okta_verify, enroll: { self: NOT_ALLOWED } }
+    rules:
+      - name: Enroll when challenged
+        actions: { enroll: { self: CHALLENGE } }
+  - name: Default Policy
+    default: true
+"##,
+            reported: r##"policies.yaml:6:60: signOnPolicies["Contractors"].rules["Always MFA"] requires MFA for group "Contractors", but enrollment policy "Contractors MFA" (rule "Enroll when challenged") lets them enroll no factor besides the password: they cannot sign in"##,
+            run: Run::Validate,
+        },
+    ),
+    (
+        Code::ChainNotEnrollable,
+        Example {
+            manifest: r##"accessPolicies:
+  - name: Contractor tools
+    apps: [Jira Cloud]
+    rules:
+      - name: Contractors, chained
+        conditions: { people: { groups: { include: [Contractors] } } }
+        actions:
+          appSignOn:
+            access: ALLOW
+            verificationMethod:
+              type: AUTH_METHOD_CHAIN
+              chains:
+                - authenticationMethods:
+                    - { key: okta_verify, method: push }
+                  next:
+                    - authenticationMethods:
+                        - { key: okta_password, method: password }
+mfaEnrollPolicies:
+  - name: Contractors MFA
+    conditions: { people: { groups: { include: [Contractors] } } }
+    settings:
+      type: AUTHENTICATORS
+      authenticators:
+        - { key: okta_password, enroll: { self: REQUIRED } }
+        - { key: okta_verify, enroll: { self: NOT_ALLOWED } }
+    rules:
+      - name: Enroll when challenged
+        actions: { enroll: { self: CHALLENGE } }
+"##,
+            reported: r##"policies.yaml:13:17: accessPolicies["Contractor tools"].rules["Contractors, chained"]: enrollment policy "Contractors MFA" (rule "Enroll when challenged") lets members of group "Contractors" enroll none of the chains' first authenticators (okta_verify): users who have not enrolled in the first factor cannot sign in"##,
+            run: Run::Validate,
+        },
+    ),
+    (
         Code::NoMfaForEveryone,
         Example {
             manifest: r##"signOnPolicies:
@@ -847,6 +911,165 @@ passwordPolicies: []
         actions: { signon: { access: ALLOW, requireFactor: true, factorPromptMode: ALWAYS } }
 "##,
             reported: r##"policies.yaml:6:9: signOnPolicies["A"].rules["Office"] is never evaluated: the earlier rule "Everything" has no conditions and matches every request"##,
+            run: Run::Validate,
+        },
+    ),
+    (
+        Code::EnrollmentWithoutActivation,
+        Example {
+            manifest: r##"signOnPolicies:
+  - name: Contractors
+    conditions: { people: { groups: { include: [Contractors] } } }
+    rules:
+      - name: No MFA
+        actions: { signon: { access: ALLOW, requireFactor: false } }
+mfaEnrollPolicies:
+  - name: Contractors MFA
+    conditions: { people: { groups: { include: [Contractors] } } }
+    settings:
+      type: AUTHENTICATORS
+      authenticators:
+        - { key: okta_password, enroll: { self: REQUIRED } }
+        - { key: okta_verify, enroll: { self: REQUIRED } }
+    rules:
+      - name: Enroll at sign-in
+        actions: { enroll: { self: LOGIN } }
+"##,
+            reported: r##"policies.yaml:11:7: mfaEnrollPolicies["Contractors MFA"] requires okta_verify for group "Contractors", but no managed sign-on or access rule ever asks them for a second factor: enrollment does not make MFA active"##,
+            run: Run::Validate,
+        },
+    ),
+    (
+        Code::ChainFirstFactorOptional,
+        Example {
+            manifest: r##"accessPolicies:
+  - name: Contractor tools
+    apps: [Jira Cloud]
+    rules:
+      - name: Contractors, chained
+        conditions: { people: { groups: { include: [Contractors] } } }
+        actions:
+          appSignOn:
+            access: ALLOW
+            verificationMethod:
+              type: AUTH_METHOD_CHAIN
+              chains:
+                - authenticationMethods:
+                    - { key: okta_verify, method: push }
+                  next:
+                    - authenticationMethods:
+                        - { key: okta_password, method: password }
+mfaEnrollPolicies:
+  - name: Contractors MFA
+    conditions: { people: { groups: { include: [Contractors] } } }
+    settings:
+      type: AUTHENTICATORS
+      authenticators:
+        - { key: okta_password, enroll: { self: REQUIRED } }
+        - { key: okta_verify, enroll: { self: OPTIONAL } }
+    rules:
+      - name: Enroll when challenged
+        actions: { enroll: { self: CHALLENGE } }
+"##,
+            reported: r##"policies.yaml:13:17: accessPolicies["Contractor tools"].rules["Contractors, chained"]: enrollment policy "Contractors MFA" (rule "Enroll when challenged") for group "Contractors" leaves the chains' first authenticators (okta_verify) optional: users who skip enrolling them cannot sign in"##,
+            run: Run::Validate,
+        },
+    ),
+    (
+        Code::ChainBehindExternalIdp,
+        Example {
+            manifest: r##"idpDiscoveryPolicies:
+  - name: Idp Discovery Policy
+    default: true
+    rules:
+      - name: Partners to SAML
+        conditions:
+          network: { connection: ANYWHERE }
+          userIdentifier:
+            type: IDENTIFIER
+            patterns: [{ matchType: SUFFIX, value: partner.com }]
+        actions:
+          idp:
+            idpSelectionType: SPECIFIC
+            providers: [{ type: SAML2, name: Partner SAML }]
+      - name: Default Rule
+        default: true
+
+accessPolicies:
+  - name: Contractor tools
+    apps: [Jira Cloud]
+    rules:
+      - name: Contractors, chained
+        conditions: { people: { groups: { include: [Contractors] } } }
+        actions:
+          appSignOn:
+            access: ALLOW
+            verificationMethod:
+              type: AUTH_METHOD_CHAIN
+              chains:
+                - authenticationMethods:
+                    - { key: okta_verify, method: push }
+                  next:
+                    - authenticationMethods:
+                        - { key: okta_password, method: password }
+mfaEnrollPolicies:
+  - name: Contractors MFA
+    conditions: { people: { groups: { include: [Contractors] } } }
+    settings:
+      type: AUTHENTICATORS
+      authenticators:
+        - { key: okta_password, enroll: { self: REQUIRED } }
+        - { key: okta_verify, enroll: { self: REQUIRED } }
+    rules:
+      - name: Enroll when challenged
+        actions: { enroll: { self: CHALLENGE } }
+"##,
+            reported: r##"policies.yaml:30:17: accessPolicies["Contractor tools"].rules["Contractors, chained"]: IdP discovery routes some of these users to an external identity provider ("Partners to SAML"), where authenticator chains do not apply"##,
+            run: Run::Validate,
+        },
+    ),
+    (
+        Code::RecoverySupersedesEnrollment,
+        Example {
+            manifest: r##"passwordPolicies:
+  - name: Contractors
+    conditions:
+      people: { groups: { include: [Contractors] } }
+      authProvider: { provider: OKTA }
+    settings:
+      recovery:
+        factors:
+          okta_sms: { status: ACTIVE }
+    rules:
+      - name: Reset by SMS
+        actions: { selfServicePasswordReset: { access: ALLOW } }
+mfaEnrollPolicies:
+  - name: Contractors MFA
+    conditions: { people: { groups: { include: [Contractors] } } }
+    settings:
+      type: AUTHENTICATORS
+      authenticators:
+        - { key: okta_password, enroll: { self: REQUIRED } }
+        - { key: phone_number, enroll: { self: OPTIONAL } }
+    rules:
+      - name: Enroll when challenged
+        actions: { enroll: { self: CHALLENGE } }
+"##,
+            reported: r##"policies.yaml:9:21: passwordPolicies["Contractors"] recovers passwords with okta_sms, so phone_number is effectively REQUIRED for group "Contractors" for password recovery, although enrollment policy "Contractors MFA" (rule "Enroll when challenged") marks it OPTIONAL"##,
+            run: Run::Validate,
+        },
+    ),
+    (
+        Code::MfaCheckSkipped,
+        Example {
+            manifest: r##"signOnPolicies:
+  - name: Contractors
+    conditions: { people: { groups: { include: [Contractors] } } }
+    rules:
+      - name: Always MFA
+        actions: { signon: { access: ALLOW, requireFactor: true, factorPromptMode: ALWAYS } }
+"##,
+            reported: r##"policies.yaml:6:60: the check "MFA required but not enrollable" is skipped: the manifests do not manage MFA enrollment policies (`mfaEnrollPolicies`)"##,
             run: Run::Validate,
         },
     ),

@@ -95,6 +95,11 @@ pub fn validate_loaded_with(loaded: Loaded, variables: &Variables) -> Validation
     // Semantic rules compare policies across files; they run on the files
     // that passed the schema, so a typo in one file does not hide the rest.
     findings.extend(rules::check(&set));
+    // Only when every file is valid: a cross-policy answer from part of the
+    // set would be a guess.
+    if !findings.iter().any(|f| f.severity == Severity::Error) {
+        findings.extend(crate::mfa::checks::check(&set));
+    }
     sort(&sources, &mut findings);
     Validation {
         sources,

@@ -560,8 +560,9 @@ fn a_20_mb_manifest_is_read_whole() {
         count += 1;
     }
     let (_dir, validation) = validate_bytes("big.yaml", text.as_bytes());
+    // Errors and warnings; the info that the MFA checks were skipped is fine.
     assert!(
-        validation.findings.is_empty(),
+        codes_at(&validation).is_empty(),
         "{:?}",
         codes_at(&validation)
     );

@@ -58,8 +58,12 @@ fn org(engine: Engine) -> LocalOrg {
 fn plan_reports(manifest: &str, engine: Engine, code: Code) -> Vec<String> {
     let validation = validate(manifest);
     let errors = reported(&validation, &validation.findings, code);
+    // Info findings (a skipped cross-policy check) do not stop a plan.
     assert!(
-        validation.findings.is_empty(),
+        validation
+            .findings
+            .iter()
+            .all(|f| f.severity == oktapol::finding::Severity::Info),
         "{code}: the example does not validate: {errors:?} {:?}",
         validation.findings
     );
