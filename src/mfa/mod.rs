@@ -98,9 +98,9 @@ impl Enrollment {
             let mapped = if self.factors_model {
                 factor_authenticator(key)
             } else {
-                Some(key.as_str())
+                Some(key.clone())
             };
-            if mapped == Some(authenticator) {
+            if mapped.as_deref() == Some(authenticator) {
                 best = Some(best.map_or(*status, |b| b.min(*status)));
             }
         }
@@ -121,22 +121,13 @@ fn is_password(key: &str) -> bool {
     key == "okta_password"
 }
 
-/// The authenticator a classic factor key is enrolled as (seed 001).
-pub fn factor_authenticator(factor: &str) -> Option<&'static str> {
-    Some(match factor {
-        "okta_sms" | "okta_call" => "phone_number",
-        "okta_otp" | "okta_push" => "okta_verify",
-        "okta_question" => "security_question",
-        "okta_email" => "okta_email",
-        "duo" => "duo",
-        "fido_webauthn" | "fido_u2f" => "webauthn",
-        "google_otp" => "google_otp",
-        "okta_password" => "okta_password",
-        "rsa_token" => "rsa_token",
-        "symantec_vip" => "symantec_vip",
-        "yubikey_token" => "yubikey_token",
-        _ => return None,
-    })
+/// The authenticator a classic factor key is enrolled as: seed 001's
+/// table, the one `oktapol migrate` uses ([`crate::migrate::MAPPING`]).
+pub fn factor_authenticator(factor: &str) -> Option<String> {
+    crate::migrate::MAPPING
+        .iter()
+        .find(|(key, _, _)| *key == factor)
+        .map(|(_, authenticator, _)| crate::migrate::key_name(*authenticator))
 }
 
 /// The groups a policy's (and rule's) people conditions target: the
