@@ -1,14 +1,42 @@
-//! `oktapol mfa-report`: snapshots of the quickstart org's report (human
-//! and Markdown), the JSON document's shape, and invalid manifests.
+//! `oktapol mfa-report`: snapshots of the quickstart org's and the
+//! dedicated `examples/mfa` org's reports (human and Markdown), the JSON
+//! document's shape, and invalid manifests.
 
 use assert_cmd::Command;
 use oktapol::mfa::report::{ReportFormat, build, render};
 
 use crate::util::{root, validate_repo_path};
 
+fn report(path: &str, format: ReportFormat) -> String {
+    let validation = validate_repo_path(path);
+    render(&build(&validation.set, path), format)
+}
+
 fn quickstart(format: ReportFormat) -> String {
-    let validation = validate_repo_path("examples/quickstart");
-    render(&build(&validation.set, "examples/quickstart"), format)
+    report("examples/quickstart", format)
+}
+
+#[test]
+fn mfa_example_human() {
+    let text = report("examples/mfa", ReportFormat::Human);
+    // Admins must enroll a security key and may not use a phone; they are
+    // asked for MFA at every sign-in and never get by with one factor.
+    assert!(text.contains("not allowed:   phone_number"), "{text}");
+    assert!(
+        text.contains(
+            "MFA asked by:    signOnPolicies[\"Administrators\"].rules[\"MFA at every sign-in\"]"
+        ),
+        "{text}"
+    );
+    insta::assert_snapshot!("mfa_example_mfa_report_human", text);
+}
+
+#[test]
+fn mfa_example_markdown() {
+    insta::assert_snapshot!(
+        "mfa_example_mfa_report_markdown",
+        report("examples/mfa", ReportFormat::Markdown)
+    );
 }
 
 #[test]
