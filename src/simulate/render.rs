@@ -187,7 +187,7 @@ fn human(report: &SimulateReport, style: Style) -> String {
     out.push_str(&format!(
         "\n{}: {}, {}, {}, {}\n",
         plural(summary.cases, "case", "cases"),
-        plural(summary.agree, "agrees", "agree"),
+        plural(summary.agree, "check agrees", "checks agree"),
         plural(summary.mismatches, "mismatch", "mismatches"),
         plural(
             summary.not_simulatable,

@@ -868,7 +868,7 @@ mod cli {
         assert!(
             outcome
                 .stdout
-                .contains("5 cases: 11 agree, 2 mismatches, 2 not simulatable, 0 errors"),
+                .contains("5 cases: 11 checks agree, 2 mismatches, 2 not simulatable, 0 errors"),
             "{}",
             outcome.stdout
         );
