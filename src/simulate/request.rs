@@ -13,8 +13,11 @@ use crate::client::wire::{
     Application, Field, Group, NetworkZone, PolicyContext, PolicyType, SimulateDevice, SimulateIds,
     SimulateRequest, SimulateRisk, SimulateUser,
 };
+use crate::desired::references::Collection;
 use crate::evaluate::{Context, PolicySet};
+use crate::live::DirectoryIndex;
 use crate::manifest::kind::PolicyKind;
+use crate::manifest::reference::ID_PREFIX;
 use crate::spelling::closest;
 
 /// The kinds Okta simulates, in the order Okta answers.
@@ -57,19 +60,11 @@ pub enum Prepared {
 }
 
 /// One directory object: its name and ID.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Named {
-    name: String,
-    id: String,
-}
-
-/// The org's apps, groups and zones by name, for turning a case's names
-/// into IDs.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The org's apps, groups and zones by name (the index `plan` resolves
+/// manifests with), for turning a case's names into IDs.
+#[derive(Debug, Clone, Default)]
 pub struct OrgNames {
-    apps: Vec<Named>,
-    groups: Vec<Named>,
-    zones: Vec<Named>,
+    directory: DirectoryIndex,
     /// The built-in Everyone group's ID.
     everyone: Option<String>,
 }
@@ -77,62 +72,46 @@ pub struct OrgNames {
 impl OrgNames {
     /// From the lists the org returned.
     pub fn new(apps: &[Application], groups: &[Group], zones: &[NetworkZone]) -> OrgNames {
-        let named = |name: Option<&String>, id: Option<&String>| {
-            Some(Named {
-                name: name?.clone(),
-                id: id?.clone(),
-            })
-        };
+        let mut directory = DirectoryIndex::default();
+        directory.add_apps(apps);
+        directory.add_groups(groups);
+        directory.add_zones(zones);
         OrgNames {
-            apps: apps
-                .iter()
-                .filter_map(|a| named(a.label.as_ref(), a.id.as_ref()))
-                .collect(),
-            groups: groups
-                .iter()
-                .filter_map(|g| {
-                    named(
-                        g.profile.as_ref().and_then(|p| p.name.as_ref()),
-                        g.id.as_ref(),
-                    )
-                })
-                .collect(),
-            zones: zones
-                .iter()
-                .filter_map(|z| named(z.name.as_ref(), z.id.as_ref()))
-                .collect(),
+            directory,
             everyone: groups
                 .iter()
                 .find(|g| g.kind.as_deref() == Some("BUILT_IN"))
                 .and_then(|g| g.id.clone()),
         }
     }
-}
 
-/// `id:…` as written, else the one object named `written`.
-fn resolve(objects: &[Named], noun: &str, written: &str) -> Result<String, String> {
-    if let Some(id) = written.strip_prefix("id:") {
-        return Ok(id.trim().to_owned());
-    }
-    let found: Vec<&Named> = objects.iter().filter(|o| o.name == written).collect();
-    match found.as_slice() {
-        [one] => Ok(one.id.clone()),
-        [] => {
-            let mut message = format!("the org has no {noun} named {written:?}");
-            if let Some(close) = closest(written, objects.iter().map(|o| o.name.as_str())) {
-                message.push_str(&format!(" (did you mean {close:?}?)"));
-            }
-            Err(message)
+    /// `id:…` as written, else the one object of `collection` named
+    /// `written`; otherwise why not, in words.
+    fn resolve(&self, collection: Collection, written: &str) -> Result<String, String> {
+        if let Some(id) = written.strip_prefix(ID_PREFIX) {
+            return Ok(id.trim().to_owned());
         }
-        several => Err(format!(
-            "the org has {} {noun}s named {written:?} ({}); write `id:…` in the case",
-            several.len(),
-            several
-                .iter()
-                .map(|o| o.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
+        let noun = collection.noun();
+        match self.directory.lookup(collection, written) {
+            [one] => Ok(one.id.clone()),
+            [] => {
+                let mut message = format!("the org has no {noun} named {written:?}");
+                let names = self.directory.entries(collection).iter();
+                if let Some(close) = closest(written, names.map(|e| e.name.as_str())) {
+                    message.push_str(&format!(" (did you mean {close:?}?)"));
+                }
+                Err(message)
+            }
+            several => Err(format!(
+                "the org has {} {noun}s named {written:?} ({}); write `id:…` in the case",
+                several.len(),
+                several
+                    .iter()
+                    .map(|e| e.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
     }
 }
 
@@ -189,10 +168,12 @@ pub fn prepare(
     };
     let mut unresolved = Vec::new();
     let mut notes = Vec::new();
-    let app_id = resolve(&names.apps, "app", app).unwrap_or_else(|error| {
-        unresolved.push(error);
-        String::new()
-    });
+    let app_id = names
+        .resolve(Collection::Apps, app)
+        .unwrap_or_else(|error| {
+            unresolved.push(error);
+            String::new()
+        });
 
     let mut policy_context = PolicyContext::default();
     match context.user.as_deref() {
@@ -220,7 +201,7 @@ pub fn prepare(
         None => {
             let mut ids: Vec<String> = names.everyone.iter().cloned().collect();
             for group in context.groups.iter().filter(|g| *g != EVERYONE_GROUP) {
-                match resolve(&names.groups, "group", group) {
+                match names.resolve(Collection::Groups, group) {
                     Ok(id) if !ids.contains(&id) => ids.push(id),
                     Ok(_) => {}
                     Err(error) => unresolved.push(error),
@@ -235,7 +216,7 @@ pub fn prepare(
     if !context.zones.is_empty() {
         let mut ids = Vec::new();
         for zone in &context.zones {
-            match resolve(&names.zones, "network zone", zone) {
+            match names.resolve(Collection::Zones, zone) {
                 Ok(id) => ids.push(id),
                 Err(error) => unresolved.push(error),
             }
