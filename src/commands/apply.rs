@@ -146,7 +146,7 @@ pub fn run(
     }
     let stop = Arc::new(AtomicBool::new(false));
     let options = ApplyOptions {
-        parallelism: usize::from(args.org.parallelism),
+        parallelism: usize::from(args.org.connect.parallelism),
         stop: Arc::clone(&stop),
     };
     let log = match &args.log_file {

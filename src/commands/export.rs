@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 
-use super::plan::{runtime, spinner};
+use super::plan::{ConnectArgs, runtime, spinner};
 use crate::cli::Config;
 use crate::connect;
 use crate::emulator::server::persist::write_atomically;
@@ -28,15 +28,8 @@ pub struct ExportArgs {
     /// Overwrite manifest files that already exist in DIR.
     #[arg(long)]
     pub force: bool,
-    /// The org URL (https://example.okta.com), or `local` for the embedded local org. Default: OKTA_ORG_URL; with neither, the local org (outside CI).
-    #[arg(long, value_name = "URL|local")]
-    pub org: Option<String>,
-    /// Directory objects (groups, users, zones, apps, …) for a fresh local org, e.g. examples/org-seed.yaml.
-    #[arg(long, value_name = "FILE")]
-    pub local_seed: Option<PathBuf>,
-    /// Requests in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
-    pub parallelism: u16,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }
 
 /// A policy kind as `--kinds` spells it (the exported file's name).
@@ -102,11 +95,7 @@ pub fn run(
     } else {
         args.kinds.iter().map(|&k| k.into()).collect()
     };
-    let settings = config.org_settings(
-        args.org.clone(),
-        args.local_seed.clone(),
-        usize::from(args.parallelism),
-    );
+    let settings = args.connect.settings(config);
     let connection = connect::connect(&settings)?;
     if let Some(notice) = connect::local_notice(&connection, &settings.local_file) {
         eprintln!("{notice}");
@@ -116,7 +105,7 @@ pub fn run(
     let read = runtime()?.block_on(export::read(
         connection.api.as_ref(),
         &kinds,
-        usize::from(args.parallelism),
+        usize::from(args.connect.parallelism),
     ));
     if let Some(spinner) = spinner {
         spinner.finish_and_clear();

@@ -44,24 +44,22 @@ pub struct PlanArgs {
     pub org: OrgArgs,
 }
 
-/// Flags that select the org and how hard to drive it.
+/// Flags that select the org and how hard to drive it (every command that
+/// reads an org: plan, apply, export, simulate).
 #[derive(Debug, Clone, clap::Args)]
-pub struct OrgArgs {
+pub struct ConnectArgs {
     /// The org URL (https://example.okta.com), or `local` for the embedded local org. Default: OKTA_ORG_URL; with neither, the local org (outside CI).
     #[arg(long, value_name = "URL|local")]
     pub org: Option<String>,
     /// Directory objects (groups, users, zones, apps, …) for a fresh local org, e.g. examples/org-seed.yaml.
     #[arg(long, value_name = "FILE")]
     pub local_seed: Option<PathBuf>,
-    /// Also delete live objects the manifests do not mention (never Okta's own).
-    #[arg(long)]
-    pub prune: bool,
     /// Requests in flight at once.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
     pub parallelism: u16,
 }
 
-impl OrgArgs {
+impl ConnectArgs {
     /// The org settings from these flags, the environment and the config
     /// file's environment.
     pub fn settings(&self, config: &Config) -> OrgSettings {
@@ -71,12 +69,31 @@ impl OrgArgs {
             usize::from(self.parallelism),
         )
     }
+}
+
+/// The org flags of commands that plan (plan, apply): [`ConnectArgs`]
+/// and `--prune`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OrgArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Also delete live objects the manifests do not mention (never Okta's own).
+    #[arg(long)]
+    pub prune: bool,
+}
+
+impl OrgArgs {
+    /// The org settings from these flags, the environment and the config
+    /// file's environment.
+    pub fn settings(&self, config: &Config) -> OrgSettings {
+        self.connect.settings(config)
+    }
 
     /// Planning options.
     pub fn options(&self) -> Options {
         Options {
             prune: self.prune,
-            parallelism: usize::from(self.parallelism),
+            parallelism: usize::from(self.connect.parallelism),
             impact: None,
         }
     }

@@ -17,6 +17,7 @@ use crate::cases::{self, CaseFile};
 use crate::cli::Config;
 use crate::client::wire::SimulateExpand;
 use crate::client::{Api, ApiError, Scope};
+use crate::commands::plan::ConnectArgs;
 use crate::connect;
 use crate::desired::Desired;
 use crate::emulator::Engine;
@@ -43,15 +44,8 @@ pub struct SimulateArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = SimulateFormat::Human)]
     pub format: SimulateFormat,
-    /// The org URL (https://example.okta.com), or `local` for the embedded local org. Default: OKTA_ORG_URL; with neither, the local org (outside CI).
-    #[arg(long, value_name = "URL|local")]
-    pub org: Option<String>,
-    /// Directory objects (groups, users, zones, apps, …) for a fresh local org, e.g. examples/org-seed.yaml.
-    #[arg(long, value_name = "FILE")]
-    pub local_seed: Option<PathBuf>,
-    /// Requests in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
-    pub parallelism: u16,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }
 
 /// Why a simulation run stopped before comparing anything.
@@ -93,11 +87,7 @@ pub fn run(
     let manifests = display_path(&args.path);
     let set = PolicySet::from_desired(&Desired::from_set(&validation.set));
 
-    let settings = config.org_settings(
-        args.org.clone(),
-        args.local_seed.clone(),
-        usize::from(args.parallelism),
-    );
+    let settings = args.connect.settings(config);
     let connection = connect::connect(&settings)?;
     if let Some(notice) = connect::local_notice(&connection, &settings.local_file) {
         eprintln!("{notice}");
