@@ -15,8 +15,8 @@ use super::error::SourceLocation;
 use super::expected::Expected;
 
 /// The name of the Everyone group in the case file's (and the manifests')
-/// name space.
-pub const EVERYONE_GROUP: &str = "Everyone";
+/// name space: Okta's built-in group, as resolution names it.
+pub use crate::resolve::EVERYONE as EVERYONE_GROUP;
 
 /// A loaded case file.
 #[derive(Debug, Clone, PartialEq)]

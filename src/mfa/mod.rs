@@ -21,7 +21,7 @@ use crate::manifest::kind::PolicyKind;
 use crate::manifest::set::ManifestSet;
 
 /// How the Everyone group is named in contexts and reports.
-pub const EVERYONE_GROUP: &str = "Everyone";
+pub use crate::resolve::EVERYONE as EVERYONE_GROUP;
 
 /// An enrollment status of a factor or authenticator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
